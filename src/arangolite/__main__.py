@@ -1,0 +1,5 @@
+import sys
+
+from arangolite.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The AQL engine: tokenizer -> parser -> AST -> planner/optimizer -> executor."""

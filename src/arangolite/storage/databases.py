@@ -1,0 +1,124 @@
+"""A database: a namespace of collections (graph definitions live in ``_graphs``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from arangolite.errors import ArangoError, E
+from arangolite.storage.collections import DOCUMENT, EDGE, Collection
+from arangolite.storage.keys import KeyGenerator
+from arangolite.storage.names import is_valid_collection_name
+
+if TYPE_CHECKING:
+    from arangolite.storage.engine import Engine
+
+__all__ = ["Database", "SYSTEM_COLLECTIONS"]
+
+#: created in every new database, as ArangoDB 3.12 does
+SYSTEM_COLLECTIONS = (
+    "_analyzers",
+    "_appbundles",
+    "_apps",
+    "_aqlfunctions",
+    "_frontend",
+    "_graphs",
+    "_jobs",
+    "_queues",
+)
+
+
+class Database:
+    def __init__(self, engine: Engine, name: str, *, id: str) -> None:
+        self.engine = engine
+        self.name = name
+        self.id = id
+        self.collections: dict[str, Collection] = {}
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "id": self.id,
+            "path": "",
+            "isSystem": self.name == "_system",
+        }
+
+    def collection(self, name: str) -> Collection:
+        """The collection called ``name`` (or with that numeric id), else 1203."""
+        found = self.collections.get(name)
+        if found is None and isinstance(name, str) and name.isdigit():
+            found = next((c for c in self.collections.values() if c.id == name), None)
+        if found is None:
+            raise ArangoError(E.DATA_SOURCE_NOT_FOUND, f"collection or view not found: {name}")
+        return found
+
+    def find(self, name: str) -> Collection | None:
+        try:
+            return self.collection(name)
+        except ArangoError:
+            return None
+
+    def create_collection(
+        self,
+        name: Any,
+        *,
+        type: int = DOCUMENT,
+        key_options: dict[str, Any] | None = None,
+        wait_for_sync: bool = False,
+        schema: dict[str, Any] | None = None,
+        is_system: bool | None = None,
+        extra: dict[str, Any] | None = None,
+        id: str | None = None,
+        journal: bool = True,
+    ) -> Collection:
+        system = bool(is_system) or (isinstance(name, str) and name.startswith("_"))
+        if not is_valid_collection_name(name, allow_system=system):
+            raise ArangoError(E.ILLEGAL_NAME, f"illegal name: collection name '{name}' is invalid")
+        if name in self.collections:
+            raise ArangoError(E.DUPLICATE_NAME, f"duplicate name: {name}")
+        if type not in (DOCUMENT, EDGE):
+            raise ArangoError(E.COLLECTION_TYPE_INVALID)
+        collection = Collection(
+            self,
+            name,
+            id=id or self.engine.next_id(),
+            type=type,
+            key_generator=KeyGenerator.from_options(key_options),
+            wait_for_sync=wait_for_sync,
+            schema=schema,
+            is_system=system,
+            extra=extra,
+        )
+        self.collections[name] = collection
+        if journal:
+            self.engine.journal.log(
+                {
+                    "op": "create_collection",
+                    "db": self.name,
+                    "meta": self.engine.describe_collection(collection),
+                }
+            )
+        return collection
+
+    def drop_collection(self, name: str, *, allow_system: bool = False) -> Collection:
+        collection = self.collection(name)
+        if collection.is_system and not allow_system:
+            raise ArangoError(E.FORBIDDEN, "forbidden", status=403)
+        del self.collections[collection.name]
+        self.engine.journal.log({"op": "drop_collection", "db": self.name, "c": collection.id})
+        return collection
+
+    def rename_collection(self, name: str, new_name: Any) -> Collection:
+        collection = self.collection(name)
+        if not is_valid_collection_name(new_name, allow_system=collection.is_system):
+            raise ArangoError(
+                E.ILLEGAL_NAME, f"illegal name: collection name '{new_name}' is invalid"
+            )
+        if new_name in self.collections:
+            raise ArangoError(E.DUPLICATE_NAME, f"duplicate name: {new_name}")
+        del self.collections[collection.name]
+        collection.name = new_name
+        self.collections[new_name] = collection
+        self.engine.journal.log(
+            {"op": "rename_collection", "db": self.name, "c": collection.id, "name": new_name}
+        )
+        return collection
