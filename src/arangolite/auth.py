@@ -1,8 +1,9 @@
 """Who is calling: HTTP Basic, user JWTs issued by ``/_open/auth``, and superuser
 JWTs signed with the server's secret (``server_id`` claim, no user).
 
-:func:`authenticate` returns the :class:`User`, or ``None`` for a superuser, or
-raises 401 / errorNum 11.
+:meth:`Authenticator.authenticate` returns the :class:`User`, or ``None`` for a
+superuser, or raises HTTP 401 / errorNum 11 — for a missing, malformed, expired
+or wrongly signed credential alike, and for inactive users, as ArangoDB does.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Authenticator", "UNAUTHORIZED_MESSAGE", "TOKEN_LIFETIME"]
 
 UNAUTHORIZED_MESSAGE = "not authorized to execute this request"
+#: ArangoDB's default ``--server.session-timeout`` (seconds a user JWT is valid)
 TOKEN_LIFETIME = 3600.0
 
 
@@ -39,12 +41,16 @@ class Authenticator:
         self.token_lifetime = token_lifetime
 
     def login(self, username: Any, password: Any) -> str:
-        """Check credentials and issue a user JWT (``POST /_open/auth``)."""
+        """Check credentials and issue a user JWT (``POST /_open/auth``).
+
+        Non-string fields are 400 "invalid JSON"; bad credentials (or an inactive
+        user) 401 with errorNum 401 "Wrong credentials" — ArangoDB's own answers.
+        """
         if not isinstance(username, str) or not isinstance(password, str):
-            raise unauthorized("Wrong credentials")
+            raise ArangoError(E.HTTP_BAD_PARAMETER, "invalid JSON")
         user = self.engine.users.get(username)
         if user is None or not user.active or not user.check_password(password):
-            raise unauthorized("Wrong credentials")
+            raise ArangoError(E.HTTP_UNAUTHORIZED, "Wrong credentials", status=401)
         return self.issue(username)
 
     def issue(self, username: str) -> str:
@@ -60,7 +66,7 @@ class Authenticator:
     def authenticate(self, authorization: str | None) -> User | None:
         if not authorization:
             raise unauthorized()
-        scheme, _, credentials = authorization.partition(" ")
+        scheme, _, credentials = authorization.strip().partition(" ")
         scheme = scheme.lower()
         if scheme == "basic":
             return self._basic(credentials.strip())
@@ -87,15 +93,18 @@ class Authenticator:
                 token,
                 self.jwt_secret,
                 algorithms=["HS256"],
-                options={"require": ["iss"]},
+                # ArangoDB checks iss and (when present) exp; it ignores iat
+                options={"require": ["iss"], "verify_iat": False},
                 issuer="arangodb",
             )
         except jwt.PyJWTError:
             raise unauthorized() from None
         username = claims.get("preferred_username")
         if username is None:
-            if "server_id" in claims:
+            if isinstance(claims.get("server_id"), str):
                 return None  # superuser token
+            raise unauthorized()
+        if not isinstance(username, str):
             raise unauthorized()
         user = self.engine.users.get(username)
         if user is None or not user.active:

@@ -27,6 +27,8 @@ class E:
     FAILED = 1
     INTERNAL = 4
     ILLEGAL_NUMBER = 5
+    READ_ONLY = 1004
+    DUPLICATE_IDENTIFIER = 1005
     NOT_IMPLEMENTED = 9
     BAD_PARAMETER = 10
     FORBIDDEN = 11
@@ -97,6 +99,7 @@ class E:
     QUERY_DIVISION_BY_ZERO = 1562
     QUERY_ARRAY_EXPECTED = 1563
     QUERY_FAIL_CALLED = 1569
+    CLUSTER_ONLY_ON_COORDINATOR = 1471
     QUERY_GEO_INDEX_MISSING = 1570
     QUERY_FULLTEXT_INDEX_MISSING = 1571
     QUERY_INVALID_DATE_VALUE = 1572
@@ -161,6 +164,7 @@ class E:
     GRAPH_COLLECTION_IS_INITIAL = 1945
     GRAPH_NO_INITIAL_COLLECTION = 1946
     GRAPH_REFERENCED_VERTEX_COLLECTION_NOT_USED = 1947
+    GRAPH_COLLECTION_NOT_PART_OF_THE_GRAPH = 1949
 
 
 #: errorNum -> (default message, default HTTP status).
@@ -168,6 +172,8 @@ ERRORS: dict[int, tuple[str, int]] = {
     E.FAILED: ("failed", 500),
     E.INTERNAL: ("internal error", 500),
     E.ILLEGAL_NUMBER: ("illegal number", 400),
+    E.READ_ONLY: ("read only", 403),
+    E.DUPLICATE_IDENTIFIER: ("duplicate identifier", 409),
     E.NOT_IMPLEMENTED: ("not implemented", 501),
     E.BAD_PARAMETER: ("bad parameter", 400),
     E.FORBIDDEN: ("forbidden", 403),
@@ -258,13 +264,17 @@ ERRORS: dict[int, tuple[str, int]] = {
     E.QUERY_WINDOW_AFTER_MODIFICATION: ("window operation after data-modification", 400),
     E.CURSOR_NOT_FOUND: ("cursor not found", 404),
     E.CURSOR_BUSY: ("cursor is busy", 400),
+    E.CLUSTER_ONLY_ON_COORDINATOR: (
+        "this operation is only valid on a coordinator in a cluster",
+        501,
+    ),
     E.VALIDATION_FAILED: ("Schema validation failed", 400),
     E.VALIDATION_BAD_PARAMETER: ("invalid schema validation parameter", 400),
     E.TRANSACTION_INTERNAL: ("internal transaction error", 500),
     E.TRANSACTION_NESTED: ("nested transactions detected", 400),
     E.TRANSACTION_UNREGISTERED_COLLECTION: ("unregistered collection used in transaction", 400),
     E.TRANSACTION_DISALLOWED_OPERATION: ("disallowed operation inside transaction", 400),
-    E.TRANSACTION_ABORTED: ("transaction aborted", 400),
+    E.TRANSACTION_ABORTED: ("transaction aborted", 410),
     E.TRANSACTION_NOT_FOUND: ("transaction not found", 404),
     E.USER_INVALID_NAME: ("invalid user name", 400),
     E.USER_INVALID_PASSWORD: ("invalid password", 400),
@@ -322,9 +332,14 @@ ERRORS: dict[int, tuple[str, int]] = {
         400,
     ),
     E.GRAPH_NO_INITIAL_COLLECTION: ("no valid initial collection found", 400),
+    # 404 since 3.10 (API changes in 3.10: "Validation of collections in named graphs")
     E.GRAPH_REFERENCED_VERTEX_COLLECTION_NOT_USED: (
         "referenced vertex collection is not part of the graph",
-        400,
+        404,
+    ),
+    E.GRAPH_COLLECTION_NOT_PART_OF_THE_GRAPH: (
+        "the given collection is not part of the graph",
+        404,
     ),
 }
 

@@ -5,13 +5,19 @@ path and the access it needs; the server does database resolution,
 authentication, the permission check, body parsing errors and error conversion
 centrally, so a handler only reads: parse -> call storage -> shape JSON.
 
-Access kinds (``Route.access``):
+Access kinds (``Route.access``). As in ArangoDB, every authenticated request
+first needs at least ``ro`` on the request's database (else HTTP 401, errorNum
+11), except ``public`` and ``user`` routes:
 
 - ``public``: no authentication (``/_open/auth``);
-- ``auth``: any authenticated user, no database permission needed;
-- ``db:ro`` / ``db:rw``: that level on the request's database;
+- ``user``: any authenticated user, whatever their database access
+  (``/_api/user/...``; the handler checks admin/self itself);
+- ``auth``: any authenticated user with access to the request's database;
+- ``db:ro`` / ``db:rw``: that level on the request's database (403 otherwise);
 - ``coll:ro`` / ``coll:rw``: that level on the collection named by the path
-  parameter ``collection`` (or the query parameter ``collection``);
+  parameter ``collection`` (or the query parameter ``collection``), checked
+  like ArangoDB's transactions do (403 errorNum 11, or 1004 for a write to a
+  read-only collection); a missing collection is left to the handler (404);
 - ``admin``: ``rw`` on ``_system`` (server administration: databases, users);
 - ``handler``: the handler checks permissions itself via :meth:`Call.require`.
 """
@@ -28,6 +34,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from arangolite.auth import UNAUTHORIZED_MESSAGE
 from arangolite.errors import ArangoError, E
 from arangolite.storage.users import allows
 
@@ -41,7 +48,17 @@ if TYPE_CHECKING:
 
 __all__ = ["Route", "Call", "json_response", "ACCESS_KINDS"]
 
-ACCESS_KINDS = ("public", "auth", "db:ro", "db:rw", "coll:ro", "coll:rw", "admin", "handler")
+ACCESS_KINDS = (
+    "public",
+    "user",
+    "auth",
+    "db:ro",
+    "db:rw",
+    "coll:ro",
+    "coll:rw",
+    "admin",
+    "handler",
+)
 
 Endpoint = Callable[["Call"], Awaitable[Response]]
 
@@ -162,12 +179,9 @@ class Call:
         trx_id = self.request.headers.get("x-arango-trx-id")
         if not trx_id:
             return None
-        trx = self.engine.transactions.get(trx_id)
-        if trx is None or trx.database is not self.db:
-            raise ArangoError(E.TRANSACTION_NOT_FOUND, f"transaction '{trx_id}' not found")
-        if trx.status != "running":
-            raise ArangoError(E.TRANSACTION_ABORTED, f"transaction '{trx_id}' is not running")
-        return trx
+        # unknown, ended, expired or someone else's: 1655, as ArangoDB answers
+        user = self.user.name if self.user is not None else None
+        return self.engine.transactions.lease(trx_id.strip(), self.db, user)
 
     def level(self, collection: str | None = None, database: str | None = None) -> str:
         """The caller's effective access level on a database or one of its collections."""
@@ -178,21 +192,48 @@ class Call:
             return self.user.database_level(db)
         return self.user.collection_level(db, collection)
 
+    @property
+    def is_admin(self) -> bool:
+        """Server access level *Administrate*: ``rw`` on ``_system`` (or a superuser)."""
+        return self.level(database="_system") == "rw"
+
+    def require_admin(self) -> None:
+        """Raise 403 / errorNum 11 unless the caller administrates the server."""
+        if not self.is_admin:
+            raise ArangoError(E.FORBIDDEN, "forbidden", status=403)
+
     def require(
         self, needed: str, collection: str | None = None, database: str | None = None
     ) -> None:
-        """Raise ArangoDB's forbidden error unless the caller has ``needed`` access."""
+        """Raise ArangoDB's error unless the caller has ``needed`` access.
+
+        No access to the database at all is HTTP 401 ("not authorized to execute
+        this request"); too little on the database is 403 "forbidden"; on a
+        collection, no access is 403 errorNum 11 and a write to a read-only
+        collection 403 errorNum 1004, as ArangoDB's transactions report them.
+        """
+        if self.user is None:
+            return
         db_level = self.level(database=database)
-        if not allows(db_level, "ro"):
-            raise ArangoError(E.FORBIDDEN, "not authorized to execute this request", status=401)
+        if db_level == "none":
+            raise ArangoError(E.FORBIDDEN, UNAUTHORIZED_MESSAGE, status=401)
         if collection is None:
-            level = db_level
-        else:
-            level = self.level(collection, database)
-            if needed == "rw" and not allows(db_level, "rw") and not allows(db_level, "ro"):
-                level = "none"
+            if not allows(db_level, needed):
+                raise ArangoError(E.FORBIDDEN, "forbidden", status=403)
+            return
+        level = self.level(collection, database)
+        mode = "write" if needed == "rw" else "read"
+        if level == "none":
+            raise ArangoError(E.FORBIDDEN, f"forbidden: {collection} [{mode}]", status=403)
         if not allows(level, needed):
-            raise ArangoError(E.FORBIDDEN, "forbidden", status=403)
+            raise ArangoError(E.READ_ONLY, f"read only: {collection} [{mode}]", status=403)
+
+    def grant_creator(self, collection: str) -> None:
+        """Give a non-superuser ``rw`` on the collection it just created (as ArangoDB
+        does, so that the creator can use it whatever its wildcard grants say)."""
+        if self.user is None or collection.startswith("_"):
+            return
+        self.engine.grant(self.user.name, self.db.name, "rw", collection=collection)
 
 
 _MISSING = object()

@@ -9,6 +9,7 @@ is acknowledged only after the journal has synced it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import secrets
@@ -73,6 +74,9 @@ class LiteServer:
         self._thread: threading.Thread | None = None
         self._thread_loop: asyncio.AbstractEventLoop | None = None
         self.url: str | None = None
+        #: seconds between TTL index sweeps (ArangoDB's TTL thread; tests may shorten it)
+        self.ttl_interval = 1.0
+        self._ttl_task: asyncio.Task[None] | None = None
 
     def __repr__(self) -> str:
         return f"LiteServer(url={self.url!r}, data_dir={self.data_dir!r})"
@@ -83,8 +87,14 @@ class LiteServer:
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
+                    self._ttl_task = asyncio.create_task(self._expire_ttl())
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
+                    if self._ttl_task is not None:
+                        self._ttl_task.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await self._ttl_task
+                        self._ttl_task = None
                     await self.engine.journal.close()
                     await send({"type": "lifespan.shutdown.complete"})
                     return
@@ -101,6 +111,18 @@ class LiteServer:
             response = json_response(error.to_body(), status=500)
         await response(scope, receive, send)
 
+    async def _expire_ttl(self) -> None:
+        """Remove documents whose TTL index says they expired, every ``ttl_interval`` s."""
+        from arangolite.storage.index_ttl import remove_expired
+
+        while True:
+            await asyncio.sleep(self.ttl_interval)
+            try:
+                if remove_expired(self.engine) and self.engine.journal.pending:
+                    await self.engine.journal.sync()
+            except Exception:  # keep sweeping; the log gets it
+                log.exception("TTL expiry sweep failed")
+
     async def dispatch(self, request: Request) -> Response:
         path = request.url.path
         db_name = "_system"
@@ -112,12 +134,19 @@ class LiteServer:
         user = None
         if route.access != "public":
             user = self.authenticator.authenticate(request.headers.get("authorization"))
+            if db_name not in self.engine.databases and user is not None:
+                # as ArangoDB: no hint that a database exists to who may not use it
+                if user.database_level(db_name) == "none":
+                    raise ArangoError(E.FORBIDDEN, status=401)
         database = self.engine.database(db_name)
         call = Call(request, self, database, user, params)
         self._authorize(route, call)
-        response = await route.endpoint(call)
-        if self.engine.journal.pending:
-            await self.engine.journal.sync()
+        try:
+            response = await route.endpoint(call)
+        finally:
+            # an error reply may follow changes already made (and visible): sync those too
+            if self.engine.journal.pending:
+                await self.engine.journal.sync()
         return response
 
     def _match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
@@ -136,15 +165,20 @@ class LiteServer:
     @staticmethod
     def _authorize(route: Route, call: Call) -> None:
         access = route.access
-        if access in ("public", "auth", "handler"):
+        if access in ("public", "user"):
             return
+        # every other path needs access to the request's database (ArangoDB's
+        # CommTask::canAccessPath): 401 "not authorized to execute this request"
+        call.require("ro")
         if access == "admin":
-            call.require("rw", database="_system")
+            call.require_admin()
         elif access.startswith("db:"):
             call.require(access[3:])
         elif access.startswith("coll:"):
             name = call.params.get("collection") or call.query.get("collection")
-            call.require(access[5:], collection=name or None)
+            found = call.db.find(name) if name else None
+            if found is not None:  # a missing collection is the handler's 404
+                call.require(access[5:], collection=found.name)
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> str:

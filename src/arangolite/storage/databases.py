@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from arangolite.errors import ArangoError, E
-from arangolite.storage.collections import DOCUMENT, EDGE, Collection
+from arangolite.storage.collections import DOCUMENT, EDGE, Collection, loads
 from arangolite.storage.keys import KeyGenerator
 from arangolite.storage.names import is_valid_collection_name
 
@@ -107,18 +107,66 @@ class Database:
         self.engine.journal.log({"op": "drop_collection", "db": self.name, "c": collection.id})
         return collection
 
-    def rename_collection(self, name: str, new_name: Any) -> Collection:
+    def rename_collection(self, name: str, new_name: Any, *, journal: bool = True) -> Collection:
+        """Rename a collection; its documents' ``_id`` follow the new name.
+
+        Recovery replays this same method (``journal=False``): the ``_id``
+        rewrite is derived state and is not journaled per document. Graph
+        definitions in ``_graphs`` are renamed too, as ArangoDB does; those are
+        ordinary journaled writes, so replay skips them.
+        """
         collection = self.collection(name)
-        if not is_valid_collection_name(new_name, allow_system=collection.is_system):
+        if collection.is_system:
+            raise ArangoError(E.FORBIDDEN, "forbidden", status=403)
+        if new_name == collection.name:
+            return collection
+        if not is_valid_collection_name(new_name, allow_system=False):
             raise ArangoError(
                 E.ILLEGAL_NAME, f"illegal name: collection name '{new_name}' is invalid"
             )
         if new_name in self.collections:
             raise ArangoError(E.DUPLICATE_NAME, f"duplicate name: {new_name}")
-        del self.collections[collection.name]
+        old_name = collection.name
+        del self.collections[old_name]
         collection.name = new_name
         self.collections[new_name] = collection
-        self.engine.journal.log(
-            {"op": "rename_collection", "db": self.name, "c": collection.id, "name": new_name}
-        )
+        for key in list(collection.docs):
+            old = loads(collection.docs[key])
+            collection.apply(key, old, {**old, "_id": f"{new_name}/{key}"})
+        if journal:
+            self.engine.journal.log(
+                {"op": "rename_collection", "db": self.name, "c": collection.id, "name": new_name}
+            )
+            self._rename_in_graphs(old_name, new_name)
         return collection
+
+    def _rename_in_graphs(self, old_name: str, new_name: str) -> None:
+        graphs = self.collections.get("_graphs")
+        if graphs is None:
+            return
+
+        def swap(names: Any) -> Any:
+            if isinstance(names, str):
+                return new_name if names == old_name else names
+            if isinstance(names, list):
+                return [swap(n) for n in names]
+            return names
+
+        def swap_definition(definition: Any) -> Any:
+            if not isinstance(definition, dict):
+                return definition
+            out = dict(definition)
+            for field in ("collection", "from", "to"):
+                if field in out:
+                    out[field] = swap(out[field])
+            return out
+
+        for key in list(graphs.docs):
+            graph = loads(graphs.docs[key])
+            patch: dict[str, Any] = {}
+            if isinstance(graph.get("edgeDefinitions"), list):
+                patch["edgeDefinitions"] = [swap_definition(d) for d in graph["edgeDefinitions"]]
+            if isinstance(graph.get("orphanCollections"), list):
+                patch["orphanCollections"] = swap(graph["orphanCollections"])
+            if any(graph.get(k) != v for k, v in patch.items()):
+                graphs.update(key, patch, validate=False)

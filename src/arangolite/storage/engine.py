@@ -13,19 +13,27 @@ from arangolite.storage.databases import SYSTEM_COLLECTIONS, Database
 from arangolite.storage.journal import Journal, MemoryJournal
 from arangolite.storage.keys import RevisionClock
 from arangolite.storage.names import is_valid_database_name
+from arangolite.storage.transactions import DEFAULT_IDLE_TIMEOUT, TransactionTable
 from arangolite.storage.users import User, hash_password
 
 __all__ = ["Engine"]
 
 
 class Engine:
-    def __init__(self, *, root_password: str = "", journal: Journal | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        root_password: str = "",
+        journal: Journal | None = None,
+        transaction_idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
+    ) -> None:
         self.journal: Journal = journal or MemoryJournal()
         self.revisions = RevisionClock()
         self._ids = itertools.count(int(time.time()) % 1_000_000 * 1000 + 100)
         self.databases: dict[str, Database] = {}
         self.users: dict[str, User] = {}
-        self.transactions: dict[str, Any] = {}
+        #: stream transactions by id (idle ones are aborted after the timeout)
+        self.transactions = TransactionTable(idle_timeout=transaction_idle_timeout)
         self.started = time.time()
         self.root_password = root_password
 
@@ -35,6 +43,9 @@ class Engine:
             self.create_database("_system")
         if "root" not in self.users:
             self.create_user("root", self.root_password)
+            # ArangoDB's createRootUser: _system and the wildcards, all rw
+            self.grant("root", "_system", "rw")
+            self.grant("root", "_system", "rw", collection="*")
             self.grant("root", "*", "rw")
             self.grant("root", "*", "rw", collection="*")
 
@@ -72,7 +83,7 @@ class Engine:
     def drop_database(self, name: str) -> None:
         if name == "_system":
             raise ArangoError(E.FORBIDDEN, status=403)
-        self.database(name)
+        self.transactions.abort_database(self.database(name))
         del self.databases[name]
         for user in self.users.values():
             user.databases.pop(name, None)
@@ -109,6 +120,8 @@ class Engine:
         self.journal.log({"op": "user", "data": user.persisted()})
 
     def drop_user(self, name: str) -> None:
+        if name == "root":
+            raise ArangoError(E.FORBIDDEN)
         self.user(name)
         del self.users[name]
         self.journal.log({"op": "drop_user", "name": name})
@@ -116,19 +129,50 @@ class Engine:
     def grant(self, name: str, db: str, level: str, *, collection: str | None = None) -> None:
         user = self.user(name)
         if collection is None:
-            user.databases[db] = level
+            user.grant_database(db, level)
         else:
-            user.collections[(db, collection)] = level
+            user.grant_collection(db, collection, level)
         self.save_user(user)
 
     def revoke(self, name: str, db: str, *, collection: str | None = None) -> None:
         """Clear an explicit grant (``DELETE .../database/{db}``), falling back to defaults."""
         user = self.user(name)
         if collection is None:
-            user.databases.pop(db, None)
+            user.remove_database(db)
         else:
-            user.collections.pop((db, collection), None)
+            user.remove_collection(db, collection)
         self.save_user(user)
+
+    def replace_user(
+        self, name: str, password: str, *, active: bool, extra: dict[str, Any]
+    ) -> User:
+        """``PUT /_api/user/{user}``: a fresh record under the old name; grants reset."""
+        user = self.user(name)
+        user.set_password(password)
+        user.active = active
+        user.extra = extra
+        user.clear_grants()
+        self.save_user(user)
+        return user
+
+    def update_user(
+        self,
+        name: str,
+        *,
+        password: str | None = None,
+        active: bool | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> User:
+        """``PATCH /_api/user/{user}``: change only what is given."""
+        user = self.user(name)
+        if password is not None:
+            user.set_password(password)
+        if active is not None:
+            user.active = active
+        if extra is not None:
+            user.extra = extra
+        self.save_user(user)
+        return user
 
     # ------------------------------------------------------------------ description
     @staticmethod
