@@ -98,6 +98,7 @@ class E:
     QUERY_INVALID_ARITHMETIC_VALUE = 1561
     QUERY_DIVISION_BY_ZERO = 1562
     QUERY_ARRAY_EXPECTED = 1563
+    QUERY_COLLECTION_USED_IN_EXPRESSION = 1568
     QUERY_FAIL_CALLED = 1569
     CLUSTER_ONLY_ON_COORDINATOR = 1471
     QUERY_GEO_INDEX_MISSING = 1570
@@ -246,6 +247,7 @@ ERRORS: dict[int, tuple[str, int]] = {
     E.QUERY_INVALID_ARITHMETIC_VALUE: ("invalid arithmetic value", 400),
     E.QUERY_DIVISION_BY_ZERO: ("division by zero", 400),
     E.QUERY_ARRAY_EXPECTED: ("array expected", 400),
+    E.QUERY_COLLECTION_USED_IN_EXPRESSION: ("collection '%s' used as expression operand", 400),
     E.QUERY_FAIL_CALLED: ("FAIL(%s) called", 400),
     E.QUERY_GEO_INDEX_MISSING: ("no suitable geo index found for geo restriction", 400),
     E.QUERY_FULLTEXT_INDEX_MISSING: ("no suitable fulltext index found for fulltext query", 400),

@@ -103,26 +103,18 @@ async def test_everything_acknowledged_survives_kill_9(tmp_path):
         await sys_db.create_database("shop")
         await sys_db.create_user({"user": "alice", "password": "alice-pw"})
         await sys_db.update_permission("alice", "rw", "shop")
-        await sys_db.update_permission("alice", "ro", "shop", "items")
         db = await client.db("shop", auth=root)
         items = await db.create_collection("items", schema=SCHEMA)
+        await sys_db.update_permission("alice", "ro", "shop", "items")
         await items.add_index(type="persistent", fields=["sku"], options={"unique": True})
         await items.insert({"_key": "first", "sku": "A-1", "price": 10})
-        result = await items.import_bulk(
-            [{"_key": f"k{i}", "sku": f"B-{i}", "price": i} for i in range(3000)]
-        )
+        lines = (orjson.dumps({"_key": f"k{i}", "sku": f"B-{i}", "price": i}) for i in range(3000))
+        result = await items.import_bulk(b"\n".join(lines), doc_type="documents")
         assert result["created"] == 3000
         await items.delete("k7")
         await items.update({"_key": "k8", "price": 800})
         graph = await db.create_graph(
-            "net",
-            edge_definitions=[
-                {
-                    "edge_collection": "links",
-                    "from_vertex_collections": ["nodes"],
-                    "to_vertex_collections": ["nodes"],
-                }
-            ],
+            "net", edge_definitions=[{"collection": "links", "from": ["nodes"], "to": ["nodes"]}]
         )
         await graph.vertex_collection("nodes").insert({"_key": "a"})
         await graph.vertex_collection("nodes").insert({"_key": "b"})

@@ -30,7 +30,8 @@ token on>' at position <line>:<column>`` (errorNum 1501, HTTP 400).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, NoReturn
 
@@ -127,6 +128,9 @@ class Parser:
         self.collections: dict[str, str] = {}
         self.current: list[ast.Var] = []
         self.is_modification = False
+        # while parsing the document of INSERT/UPDATE/REPLACE/REMOVE/UPSERT, a
+        # top-level IN ends the expression (it starts "IN collection")
+        self.stop_at_in = False
 
     # ------------------------------------------------------------------ cursor helpers
     def peek(self, ahead: int = 0) -> Token:
@@ -442,7 +446,7 @@ class Parser:
         while True:
             name = self._expect_name()
             self.expect(T.ASSIGN)
-            expr = self.parse_expression_or_query()
+            expr = self.parse_expression()
             var = self._declare(str(name.value), name)
             lets.append(self._node(ast.Let, name, var=var, expr=expr))
             if not self.match(T.COMMA):
@@ -678,7 +682,7 @@ class Parser:
 
     def _parse_insert(self) -> ast.Insert:
         first = self.advance()
-        doc = self.parse_expression()
+        doc = self._parse_document()
         collection = self._parse_in_collection()
         options = self._parse_options()
         self._modification_done()
@@ -692,10 +696,10 @@ class Parser:
         first = self.advance()
         cls = ast.Update if first.type == T.UPDATE else ast.Replace
         key: ast.Expr | None = None
-        doc = self.parse_expression()
+        doc = self._parse_document()
         if self.match(T.WITH):
             key = doc
-            doc = self.parse_expression()
+            doc = self._parse_document()
         collection = self._parse_in_collection()
         options = self._parse_options()
         self._modification_done()
@@ -707,7 +711,7 @@ class Parser:
 
     def _parse_remove(self) -> ast.Remove:
         first = self.advance()
-        key = self.parse_expression()
+        key = self._parse_document()
         collection = self._parse_in_collection()
         options = self._parse_options()
         self._modification_done()
@@ -739,7 +743,7 @@ class Parser:
         if mode.type not in (T.UPDATE, T.REPLACE):
             self.unexpected(mode)
         self.advance()
-        update = self.parse_expression()
+        update = self._parse_document()
         collection = self._parse_in_collection()
         options = self._parse_options()
         self._modification_done()
@@ -801,11 +805,32 @@ class Parser:
     def parse_expression(self) -> ast.Expr:
         return self._parse_ternary()
 
+    @contextmanager
+    def _inner(self) -> Iterator[None]:
+        """Inside brackets, parentheses or a subquery, IN is an operator again."""
+        saved, self.stop_at_in = self.stop_at_in, False
+        try:
+            yield
+        finally:
+            self.stop_at_in = saved
+
+    def _parse_nested(self) -> ast.Expr:
+        with self._inner():
+            return self.parse_expression()
+
+    def _parse_document(self) -> ast.Expr:
+        """The document/key expression of a modification (stops before ``IN coll``)."""
+        saved, self.stop_at_in = self.stop_at_in, True
+        try:
+            return self.parse_expression()
+        finally:
+            self.stop_at_in = saved
+
     def parse_expression_or_query(self) -> ast.Expr:
-        """A function argument or LET value: an expression, or a bare subquery."""
+        """A function argument: an expression, or a bare subquery."""
         if self.peek().type in self.STATEMENTS:
             return self._parse_subquery(self.peek())
-        return self.parse_expression()
+        return self._parse_nested()
 
     def _parse_ternary(self) -> ast.Expr:
         first = self.peek()
@@ -854,7 +879,7 @@ class Parser:
                     left = combined
                     continue
             op = table.get(token.type)
-            if op is None:
+            if op is None or (token.type == T.IN and self.stop_at_in):
                 return left
             self.advance()
             right = self._parse_binary(level + 1)
@@ -945,11 +970,13 @@ class Parser:
                 self.advance()
                 nxt = self.peek()
                 if nxt.type == T.TIMES:
-                    node = self._parse_expansion(first, node)
+                    with self._inner():
+                        node = self._parse_expansion(first, node)
                 elif nxt.type == T.QUESTION:
-                    node = self._parse_array_filter(first, node)
+                    with self._inner():
+                        node = self._parse_array_filter(first, node)
                 else:
-                    index = self.parse_expression()
+                    index = self._parse_nested()
                     self.expect(T.ARRAY_CLOSE)
                     node = self._access(
                         node,
@@ -1090,7 +1117,7 @@ class Parser:
                 self.expect(T.CLOSE)
                 return sub
             self.advance()
-            inner = self.parse_expression()
+            inner = self._parse_nested()
             self.expect(T.CLOSE)
             if isinstance(inner, ast.Expansion):
                 return self._node(ast.Parenthesized, token, expr=inner)
@@ -1109,7 +1136,8 @@ class Parser:
     def _parse_subquery(self, first: Token) -> ast.Subquery:
         self.scopes.append(_Scope(_SUBQUERY))
         depth = len(self.scopes)
-        body = self._parse_body()
+        with self._inner():
+            body = self._parse_body()
         del self.scopes[depth - 1 :]
         return self._node(ast.Subquery, first, query=body)
 
@@ -1147,7 +1175,7 @@ class Parser:
         first = self.expect(T.ARRAY_OPEN)
         elements: list[ast.Expr] = []
         while self.peek().type != T.ARRAY_CLOSE:
-            elements.append(self.parse_expression())
+            elements.append(self._parse_nested())
             if not self.match(T.COMMA):
                 break
         self.expect(T.ARRAY_CLOSE)
@@ -1185,12 +1213,12 @@ class Parser:
             key = self._parse_bind_parameter()
         elif token.type == T.ARRAY_OPEN:
             self.advance()
-            key = self.parse_expression()
+            key = self._parse_nested()
             self.expect(T.ARRAY_CLOSE)
         else:
             self.unexpected(token)
         self.expect(T.COLON)
-        value = self.parse_expression()
+        value = self._parse_nested()
         return self._node(ast.ObjectItem, token, key=key, value=value)
 
 

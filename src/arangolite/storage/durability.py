@@ -47,7 +47,6 @@ import orjson
 from arangolite.errors import ArangoError, E
 from arangolite.storage.engine import Engine
 from arangolite.storage.journal import Journal, MemoryJournal
-from arangolite.storage.keys import decode_rev
 from arangolite.storage.users import User
 
 if TYPE_CHECKING:
@@ -552,7 +551,7 @@ class Replayer:
     def _rename_collection(self, record: dict[str, Any]) -> None:
         db = self.engine.database(record["db"])
         name = self._collection(record["db"], record["c"]).name
-        _call_without_journal(db.rename_collection, name, record["name"])
+        db.rename_collection(name, record["name"], journal=False)
 
     def _collection_props(self, record: dict[str, Any]) -> None:
         # the record carries the whole definition (Engine.describe_collection);
@@ -569,22 +568,21 @@ class Replayer:
         self.engine.observe_id(str(record["index"].get("id", "")))
 
     def _drop_index(self, record: dict[str, Any]) -> None:
-        collection = self._collection(record["db"], record["c"])
-        drop = getattr(collection.indexes, "drop", None)
-        if drop is None:
-            raise DataDirError("drop_index records need IndexSet.drop")
-        drop(record["index"])
+        self._collection(record["db"], record["c"]).indexes.drop(str(record["index"]))
 
     # ------------------------------------------------------------------ documents
     def _store(self, collection: Collection, key: str, new: dict[str, Any] | None) -> None:
         indexed = collection.indexes.edge is not None or bool(collection.indexes.secondary)
         old = collection.get(key) if indexed else None
-        collection.apply(key, old, new)
+        collection.apply(key, old, new)  # also advances collection.last_revision
         if new is not None:
             collection.key_generator.track(key)
-            tick = decode_rev(new.get("_rev", ""))
-            if tick:
-                self.engine.revisions.observe(tick)
+
+    def finish(self) -> None:
+        """Keep the revision clock ahead of every revision read back."""
+        for db in self.engine.databases.values():
+            for collection in db.collections.values():
+                self.engine.revisions.observe(getattr(collection, "last_revision", 0))
 
     def _put(self, record: dict[str, Any]) -> None:
         self._store(self._collection(record["db"], record["c"]), record["k"], record["d"])
@@ -630,25 +628,10 @@ class Replayer:
 
 
 def _restore_index(collection: Collection, persisted: dict[str, Any]) -> None:
-    # imported lazily: the index types register themselves in storage.indexes
-    from arangolite.storage import indexes
+    # imported lazily: the index types register themselves when the factory loads
+    from arangolite.storage.indexes import restore_index
 
-    restore = getattr(indexes, "restore_index", None)
-    if restore is None:
-        raise DataDirError(
-            f"cannot restore index {persisted.get('name')!r}: storage.indexes has no restore_index"
-        )
-    restore(collection, persisted)
-
-
-def _call_without_journal(method: Callable[..., Any], *args: Any) -> Any:
-    """Call a storage method with ``journal=False`` when it takes one (derived writes skipped)."""
-    try:
-        return method(*args, journal=False)
-    except TypeError as exc:
-        if "journal" not in str(exc):
-            raise
-        return method(*args)
+    restore_index(collection, persisted)
 
 
 def _replay_file(path: Path, replayer: Replayer, *, snapshot: bool) -> FrameScan:
@@ -727,6 +710,7 @@ def recover(directory: Path, engine: Engine) -> tuple[int, int, int]:
                 )
                 os.truncate(path, scan.end)
             valid_end = scan.end
+        replayer.finish()
     finally:
         engine.journal = saved
     _remove_before(directory, base)

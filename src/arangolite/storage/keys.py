@@ -8,6 +8,7 @@ the collection's metadata.
 
 from __future__ import annotations
 
+import binascii
 import re
 import threading
 import time
@@ -80,7 +81,19 @@ class RevisionClock:
         return encode_rev(self.next_int())
 
 
+# Revisions are on every write path: the common case (up to 72 bits, 12 digits)
+# goes through C-level base64 plus a translation between the two alphabets.
+_STD_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_TO_REV = bytes.maketrans(_STD_ALPHABET, _REV_ALPHABET.encode())
+_FROM_REV = bytearray(b"!" * 256)  # "!" is no base64 digit: strict decoding rejects it
+for _std, _rev in zip(_STD_ALPHABET, _REV_ALPHABET.encode(), strict=True):
+    _FROM_REV[_rev] = _std
+
+
 def encode_rev(value: int) -> str:
+    if 0 < value < 1 << 72:
+        digits = binascii.b2a_base64(value.to_bytes(9, "big"), newline=False)
+        return digits.translate(_TO_REV).lstrip(b"-").decode()
     chars = []
     while value:
         value, rem = divmod(value, 64)
@@ -89,6 +102,12 @@ def encode_rev(value: int) -> str:
 
 
 def decode_rev(rev: str) -> int | None:
+    if 0 < len(rev) <= 12 and rev.isascii():
+        digits = rev.rjust(12, "-").encode().translate(_FROM_REV)
+        try:
+            return int.from_bytes(binascii.a2b_base64(digits, strict_mode=True), "big")
+        except binascii.Error:
+            return None
     value = 0
     for ch in rev:
         idx = _REV_ALPHABET.find(ch)

@@ -150,6 +150,7 @@ _CHAPTERS = (
     "document",
     "misc",
     "date",
+    "bit",
 )
 
 for _chapter in _CHAPTERS:

@@ -1,0 +1,176 @@
+"""How a tool is declared: ``@tool(...)`` turns an async handler into a frozen ``ToolSpec``.
+
+::
+
+    @tool("arango_insert", title="Insert documents", category="documents",
+          args=InsertArgs, result=InsertResult,
+          read_only=False, destructive=False, idempotent=False, open_world=False)
+    async def insert(ctx: ToolContext, args: InsertArgs) -> InsertResult:
+        \"\"\"Insert one or more documents into a collection.\"\"\"
+
+The four annotations are keyword-only and required, so a tool that forgets one fails at
+import. The handler's docstring is the tool's description. Input and output JSON Schemas
+are derived from the pydantic models once and compacted (no ``title`` noise, no
+``$ref``/``$defs``, ``additionalProperties: false`` from ``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from mcp_arangodb_async.tools.context import ToolContext
+
+__all__ = ["Args", "DatabaseArgs", "Handler", "Result", "ToolSpec", "compact_schema", "tool"]
+
+TOOL_NAME = re.compile(r"^arango_[a-z0-9_]{1,100}$")
+CATEGORIES = (
+    "databases",
+    "documents",
+    "collections",
+    "indexes",
+    "queries",
+    "graphs",
+    "schemas",
+    "validation",
+    "backups",
+    "workflows",
+    "discovery",
+)
+
+DATABASE_DESCRIPTION = (
+    "Configured database key for this call only; the session's focus is unchanged"
+)
+
+
+class Args(BaseModel):
+    """Base of every tool's arguments: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseArgs(Args):
+    """Arguments of a data tool: the optional per-call ``database`` override (seed §2.9)."""
+
+    database: str | None = Field(default=None, description=DATABASE_DESCRIPTION)
+
+
+class Result(BaseModel):
+    """Base of every tool's result (structuredContent)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+Handler = Callable[["ToolContext", Any], Awaitable[BaseModel]]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    title: str
+    category: str
+    args: type[Args]
+    result: type[Result]
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    open_world: bool
+    handler: Handler = field(repr=False)
+    description: str = ""
+    input_schema: dict[str, Any] = field(default_factory=dict, repr=False)
+    output_schema: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def uses_database(self) -> bool:
+        """Whether the call resolves a database (has the ``database`` override)."""
+        return issubclass(self.args, DatabaseArgs)
+
+
+def tool(
+    name: str,
+    *,
+    title: str,
+    category: str,
+    args: type[Args],
+    result: type[Result],
+    read_only: bool,
+    destructive: bool,
+    idempotent: bool,
+    open_world: bool,
+) -> Callable[[Handler], ToolSpec]:
+    """Declare a tool (see the module docstring)."""
+    if not TOOL_NAME.match(name):
+        raise ValueError(f"tool name {name!r} must match {TOOL_NAME.pattern}")
+    if category not in CATEGORIES:
+        raise ValueError(f"tool {name}: unknown category {category!r}")
+    if not (issubclass(args, Args) and issubclass(result, Result)):
+        raise TypeError(f"tool {name}: args must subclass Args and result must subclass Result")
+    if read_only and destructive:
+        raise ValueError(f"tool {name}: a read-only tool cannot be destructive")
+
+    def register(handler: Handler) -> ToolSpec:
+        if not inspect.iscoroutinefunction(handler):
+            raise TypeError(f"tool {name}: the handler must be async")
+        description = inspect.cleandoc(handler.__doc__ or "")
+        if not description:
+            raise ValueError(f"tool {name}: the handler needs a docstring (the description)")
+        return ToolSpec(
+            name=name,
+            title=title,
+            category=category,
+            args=args,
+            result=result,
+            read_only=read_only,
+            destructive=destructive,
+            idempotent=idempotent,
+            open_world=open_world,
+            handler=handler,
+            description=description,
+            input_schema=compact_schema(args.model_json_schema()),
+            output_schema=compact_schema(result.model_json_schema(mode="serialization")),
+        )
+
+    return register
+
+
+def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """Inline ``$ref``s, drop ``title``s and ``default: null``, fold ``X | None`` to ``X``.
+
+    Optional fields stay optional through ``required``; the server still accepts an
+    explicit ``null`` for them, so folding the null branch only saves bytes.
+    """
+    defs = schema.get("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "$ref" in node:
+            target = defs[node["$ref"].rsplit("/", 1)[-1]]
+            merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+            return walk(merged)
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key in ("title", "$defs"):
+                continue
+            if key == "default" and value is None:
+                continue
+            if key == "properties":
+                out[key] = {name: walk(sub) for name, sub in value.items()}
+            else:
+                out[key] = walk(value)
+        variants = out.get("anyOf")
+        if isinstance(variants, list) and len(variants) == 2 and {"type": "null"} in variants:
+            (other,) = [v for v in variants if v != {"type": "null"}]
+            del out["anyOf"]
+            out = {**other, **out}
+        return out
+
+    return walk(schema)
