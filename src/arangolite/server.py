@@ -124,7 +124,10 @@ class LiteServer:
                 log.exception("TTL expiry sweep failed")
 
     async def dispatch(self, request: Request) -> Response:
-        path = request.url.path
+        # match the path as sent, still percent-encoded: each segment is decoded
+        # exactly once (Call.params), so a key like "a%2520b" stays "a%20b"
+        raw_path = request.scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else request.url.path
         db_name = "_system"
         match = _DB_PREFIX.match(path)
         if match:

@@ -31,7 +31,14 @@ from mcp_arangodb_async.errors import (
     from_driver_error,
 )
 
-__all__ = ["ConnectionManager", "DatabaseStatus"]
+__all__ = ["ConnectionManager", "DatabaseStatus", "version_text"]
+
+
+def version_text(version: Any) -> str:
+    """The version number from a ``/_api/version`` body."""
+    if isinstance(version, dict):
+        return str(version.get("version", "unknown"))
+    return str(version)
 
 
 @dataclass
@@ -126,7 +133,7 @@ class ConnectionManager:
             if isinstance(exc, ToolError | asyncio.CancelledError):
                 raise
             raise from_driver_error(exc, database=key) from None
-        slot.client, slot.db, slot.version, slot.url = client, db, str(version), urls[0]
+        slot.client, slot.db, slot.version, slot.url = client, db, version_text(version), urls[0]
 
     async def invalidate(self, key: str) -> None:
         """Drop the client of ``key`` after a failure; the next call reconnects."""
@@ -144,7 +151,7 @@ class ConnectionManager:
         version: str | None = None
         try:
             db = await self.database(key)
-            version = str(await db.version())
+            version = version_text(await db.version())
         except ToolError as exc:
             error = exc.payload()
         except Exception as exc:

@@ -114,9 +114,9 @@ _HINTS: dict[int, str] = {
     1501: "fix the AQL syntax near the position given in the message",
     1540: "check the function name against the AQL function reference",
     1541: "check the number of arguments the AQL function takes",
-    1552: "bind every @name (and @@collection) the query uses in bind_vars",
-    1553: "remove bind_vars entries the query does not use",
-    1554: "bind every @name (and @@collection) the query uses in bind_vars",
+    1551: "bind every @name (and @@collection) the query uses in bind_vars",
+    1552: "remove bind_vars entries the query does not use",
+    1553: "an @@collection parameter needs a collection name string",
     1579: "a query with side effects needs a collection that exists",
     1620: "the document does not satisfy the collection's schema",
 }

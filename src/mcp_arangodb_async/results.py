@@ -97,6 +97,7 @@ class _Pending:
     source: RowSource
     owner: str | None
     database: str
+    max_rows: int
     expires_at: float = field(default_factory=lambda: time.monotonic() + PAGE_TTL)
 
 
@@ -117,12 +118,15 @@ class PageStore:
         database: str,
     ) -> Page:
         await self._expire()
-        return await self._page(source, None, max_rows, max_bytes, owner, database)
+        return await self._page(source, max_rows, max_bytes, owner, database)
 
     async def next_page(
-        self, token: str, *, max_rows: int, max_bytes: int, owner: str | None
+        self, token: str, *, max_rows: int | None, max_bytes: int, owner: str | None
     ) -> tuple[Page, str]:
-        """The next page for ``token`` and the database key it reads from."""
+        """The next page for ``token`` and the database key it reads from.
+
+        Without ``max_rows``, pages keep the size the first page had.
+        """
         await self._expire()
         pending = self._pending.pop(token, None)
         if pending is None or pending.owner != owner:
@@ -132,15 +136,13 @@ class PageStore:
                 "no pending result for this cursor",
                 hint=f"cursors are single-use and expire after {int(PAGE_TTL)} s; run the query again",
             )
-        page = await self._page(
-            pending.source, token, max_rows, max_bytes, owner, pending.database
-        )
+        rows = max_rows if max_rows is not None else pending.max_rows
+        page = await self._page(pending.source, rows, max_bytes, owner, pending.database)
         return page, pending.database
 
     async def _page(
         self,
         source: RowSource,
-        token: str | None,
         max_rows: int,
         max_bytes: int,
         owner: str | None,
@@ -166,7 +168,7 @@ class PageStore:
             await source.close()
             return Page(rows, False, None, source.total, omitted)
         token = secrets.token_urlsafe(16)
-        self._pending[token] = _Pending(source, owner, database)
+        self._pending[token] = _Pending(source, owner, database, max_rows)
         while len(self._pending) > MAX_PENDING:
             oldest = next(iter(self._pending))
             await self._pending.pop(oldest).source.close()

@@ -28,7 +28,6 @@ from arangolite.storage.transactions import Transaction
 __all__ = ["routes"]
 
 OVERWRITE_MODES = ("ignore", "replace", "update", "conflict")
-_REV_MISMATCH = "conflict, _rev values do not match"
 
 
 @dataclass(slots=True)
@@ -124,8 +123,12 @@ def _many(
             continue
         if not opts.silent:
             out.append(_result(collection, result, opts))
-    headers = {"X-Arango-Error-Codes": orjson.dumps(counts).decode()} if counts else None
-    return json_response(out, status=synced if opts.sync else 202, headers=headers)
+    status = synced if opts.sync else 202
+    if not counts:
+        # all succeeded: silent answers an empty object, as ArangoDB does
+        return json_response({} if opts.silent else out, status=status)
+    headers = {"X-Arango-Error-Codes": orjson.dumps(counts).decode()}
+    return json_response(out, status=status, headers=headers)
 
 
 # ---------------------------------------------------------------------- keys and revisions
@@ -169,17 +172,13 @@ def _etag(call: Call, name: str) -> str | None:
     return value
 
 
-def _precondition_failed(collection: Collection, doc: dict[str, Any]) -> ArangoError:
+def _precondition_failed(doc: dict[str, Any]) -> ArangoError:
+    """A read's If-Match mismatch (reads say just "conflict"; writes say more)."""
     return ArangoError(
         E.CONFLICT,
-        _REV_MISMATCH,
         status=412,
         extra={"_id": doc["_id"], "_key": doc["_key"], "_rev": doc["_rev"]},
     )
-
-
-def _bad_body_for_array() -> ArangoError:
-    return ArangoError(E.DOCUMENT_TYPE_INVALID)
 
 
 # ---------------------------------------------------------------------- create
@@ -231,7 +230,7 @@ def _read(call: Call, head: bool) -> Response:
     rev = doc["_rev"]
     if_match = _etag(call, "if-match")
     if if_match is not None and if_match != rev:
-        raise _precondition_failed(collection, doc)
+        raise _precondition_failed(doc)
     headers = {"Etag": f'"{rev}"'}
     if _etag(call, "if-none-match") == rev:
         return Response(status_code=304, headers=headers)
@@ -262,7 +261,7 @@ def _read_many(call: Call, collection: Collection, body: Any) -> Response:
             raise ArangoError(E.DOCUMENT_NOT_FOUND)
         expected = _body_rev(item, opts)
         if expected is not None and expected != doc["_rev"]:
-            raise ArangoError(E.CONFLICT, _REV_MISMATCH)
+            raise ArangoError(E.CONFLICT)
         return doc
 
     if isinstance(body, dict):
@@ -334,14 +333,18 @@ async def update_one(call: Call) -> Response:
 
 async def _modify_many(call: Call, collection: Collection, body: Any, patch: bool) -> Response:
     if not isinstance(body, list):
-        raise _bad_body_for_array()
+        raise ArangoError(E.DOCUMENT_TYPE_INVALID)
     opts = _options(call, collection)
     modify = _modifier(collection, call.trx, opts, patch)
 
     def each(item: Any) -> WriteResult:
         if not isinstance(item, dict):
             raise ArangoError(E.DOCUMENT_TYPE_INVALID)
-        key = _lookup_key(item.get("_key"))
+        if "_key" not in item:
+            raise ArangoError(E.DOCUMENT_HANDLE_BAD)
+        if not isinstance(item["_key"], str) or not item["_key"]:
+            raise ArangoError(E.DOCUMENT_KEY_BAD)
+        key = _lookup_key(item["_key"])
         try:
             return modify(key, item, _body_rev(item, opts))
         except ArangoError as exc:

@@ -62,7 +62,9 @@ def error_at(
     """An error of any number at a token; ``near`` adds the quoted query region."""
     text = message
     if near:
-        text = f"{message} near '{snippet(query, token.start)}' at position {token.line}:{token.col}"
+        text = (
+            f"{message} near '{snippet(query, token.start)}' at position {token.line}:{token.col}"
+        )
     return AqlError(error_num, text, line=token.line, column=token.col, offset=token.start)
 
 

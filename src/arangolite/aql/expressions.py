@@ -140,7 +140,9 @@ class ExpressionCompiler:
     def _dispatch(self, node: ast.Expr) -> Fn:
         method = self.DISPATCH.get(type(node))
         if method is None:
-            raise ArangoError(E.NOT_IMPLEMENTED, f"unsupported AQL expression {type(node).__name__}")
+            raise ArangoError(
+                E.NOT_IMPLEMENTED, f"unsupported AQL expression {type(node).__name__}"
+            )
         return method(self, node)
 
     def _foldable(self, node: ast.Expr) -> bool:
@@ -360,9 +362,7 @@ class ExpressionCompiler:
         right = self.compile(node.right)
         ctx = self.ctx
         if op == "&&":
-            return lambda frame: (
-                value if not to_bool(value := left(frame)) else right(frame)
-            )
+            return lambda frame: value if not to_bool(value := left(frame)) else right(frame)
         if op == "||":
             return lambda frame: value if to_bool(value := left(frame)) else right(frame)
         if op in ("+", "-", "*", "/", "%"):

@@ -716,7 +716,9 @@ class Parser:
         options = self._parse_options()
         self._modification_done()
         old = self._declare_special("OLD")
-        return self._node(ast.Remove, first, key=key, collection=collection, options=options, old=old)
+        return self._node(
+            ast.Remove, first, key=key, collection=collection, options=options, old=old
+        )
 
     def _parse_upsert(self) -> ast.Upsert:
         first = self.advance()
@@ -839,7 +841,9 @@ class Parser:
             return condition
         if self.match(T.COLON):
             otherwise = self._parse_ternary()
-            return self._node(ast.Ternary, first, condition=condition, then=None, otherwise=otherwise)
+            return self._node(
+                ast.Ternary, first, condition=condition, then=None, otherwise=otherwise
+            )
         then = self._parse_ternary()
         self.expect(T.COLON)
         otherwise = self._parse_ternary()
@@ -954,7 +958,10 @@ class Parser:
                 if name.type == T.IDENTIFIER:
                     self.advance()
                     node = self._access(
-                        node, lambda obj, n=name: self._node(ast.AttributeAccess, first, object=obj, name=n.value)
+                        node,
+                        lambda obj, n=name: self._node(
+                            ast.AttributeAccess, first, object=obj, name=n.value
+                        ),
                     )
                 elif name.type == T.PARAMETER:
                     param = self._parse_bind_parameter()

@@ -221,7 +221,11 @@ def json_dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
     if isinstance(value, list | tuple):
         return "[" + ",".join(json_dumps(v) for v in value) + "]"
-    return "{" + ",".join(f"{orjson.dumps(k).decode()}:{json_dumps(v)}" for k, v in value.items()) + "}"
+    return (
+        "{"
+        + ",".join(f"{orjson.dumps(k).decode()}:{json_dumps(v)}" for k, v in value.items())
+        + "}"
+    )
 
 
 _TYPE_NAMES = ("null", "bool", "number", "string", "array", "object")

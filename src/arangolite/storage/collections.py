@@ -344,6 +344,9 @@ class Collection:
         self._check_rev(current, expected_rev)
         if version_attribute and not version_is_newer(current, patch, version_attribute):
             return _unchanged(key, current)
+        if all(name == "_key" for name in patch):
+            # ArangoDB's no-op update: nothing to change, no new revision
+            return _unchanged(key, current)
         user_patch = {k: v for k, v in patch.items() if k not in ("_key", "_id", "_rev")}
         merged = merge_patch(current, user_patch, keep_null=keep_null, merge_objects=merge_objects)
         doc = self._shape(key, merged, self.engine.revisions.next())

@@ -25,6 +25,14 @@ a clear error instead of silently losing data.
 
 Recovery replays through the storage methods themselves (``journal=False`` or a
 :class:`MemoryJournal` standing in), so there is one implementation of each change.
+
+Record kinds (``"op"``), as storage logs them: ``create_database``,
+``drop_database``, ``create_collection`` (``meta`` from
+``Engine.describe_collection``), ``drop_collection``, ``rename_collection``,
+``collection_props`` (``meta`` again), ``create_index`` (``Index.persisted()``),
+``drop_index``, ``put`` (``d``: the stored document bytes), ``del``, ``truncate``,
+``trx`` (a committed transaction's ``ops``, applied as one), ``user`` (the full
+record) and ``drop_user``. A new kind needs a handler in :class:`Replayer`.
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ import contextlib
 import fcntl
 import itertools
 import logging
+import mmap
 import os
 import re
 import struct
@@ -140,9 +149,16 @@ class FrameScan:
         )
 
 
-def _read_file(path: Path) -> bytes:
+@contextlib.contextmanager
+def _mapped(path: Path) -> Iterator[Any]:
+    """The file's bytes, memory-mapped: a large log or snapshot is read page by
+    page, not copied whole into the heap next to the state it rebuilds."""
     with open(path, "rb") as f:
-        return f.read()
+        if os.fstat(f.fileno()).st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -635,13 +651,20 @@ def _restore_index(collection: Collection, persisted: dict[str, Any]) -> None:
 
 
 def _replay_file(path: Path, replayer: Replayer, *, snapshot: bool) -> FrameScan:
-    data = _read_file(path)
+    with _mapped(path) as data:
+        scan = _replay_frames(data, path, replayer, snapshot=snapshot)
+    scan.data = b""  # the mapping is gone
+    return scan
+
+
+def _replay_frames(data: Any, path: Path, replayer: Replayer, *, snapshot: bool) -> FrameScan:
     magic = SNAPSHOT_MAGIC if snapshot else WAL_MAGIC
-    if len(data) < _MAGIC_LEN and magic.startswith(data) and not snapshot:
+    head = data[:_MAGIC_LEN]
+    if len(head) < _MAGIC_LEN and magic.startswith(head) and not snapshot:
         scan = FrameScan(b"", path, start=0)  # created, then the crash: an empty log
-        scan.torn = bool(data)
+        scan.torn = bool(head)
         return scan
-    if data[:_MAGIC_LEN] != magic:
+    if head != magic:
         raise DataDirError(f"{path}: not an arangolite {'snapshot' if snapshot else 'log'} file")
     scan = FrameScan(data, path)
     saw_end = False

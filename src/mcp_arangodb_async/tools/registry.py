@@ -173,7 +173,7 @@ def _to_wire(spec: ToolSpec) -> types.Tool:
     return types.Tool(
         name=spec.name,
         title=spec.title,
-        description=spec.description,
+        description=spec.summary,
         input_schema=spec.input_schema,
         output_schema=spec.output_schema,
         annotations=types.ToolAnnotations(

@@ -27,7 +27,16 @@ from pydantic import BaseModel, ConfigDict, Field
 if TYPE_CHECKING:
     from mcp_arangodb_async.tools.context import ToolContext
 
-__all__ = ["Args", "DatabaseArgs", "Handler", "Result", "ToolSpec", "compact_schema", "tool"]
+__all__ = [
+    "Args",
+    "DatabaseArgs",
+    "Handler",
+    "Result",
+    "ToolSpec",
+    "compact_schema",
+    "shallow_schema",
+    "tool",
+]
 
 TOOL_NAME = re.compile(r"^arango_[a-z0-9_]{1,100}$")
 CATEGORIES = (
@@ -44,9 +53,7 @@ CATEGORIES = (
     "discovery",
 )
 
-DATABASE_DESCRIPTION = (
-    "Configured database key for this call only; the session's focus is unchanged"
-)
+DATABASE_DESCRIPTION = "Database key, for this call only"
 
 
 class Args(BaseModel):
@@ -85,6 +92,11 @@ class ToolSpec:
     description: str = ""
     input_schema: dict[str, Any] = field(default_factory=dict, repr=False)
     output_schema: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def summary(self) -> str:
+        """The description's first paragraph: what ``tools/list`` carries (docs show it all)."""
+        return self.description.split("\n\n", 1)[0].replace("\n", " ")
 
     @property
     def uses_database(self) -> bool:
@@ -133,7 +145,7 @@ def tool(
             handler=handler,
             description=description,
             input_schema=compact_schema(args.model_json_schema()),
-            output_schema=compact_schema(result.model_json_schema(mode="serialization")),
+            output_schema=shallow_schema(result.model_json_schema(mode="serialization")),
         )
 
     return register
@@ -156,21 +168,47 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
             target = defs[node["$ref"].rsplit("/", 1)[-1]]
             merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
             return walk(merged)
+        optional = "default" in node and node["default"] is None
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key in ("title", "$defs"):
+            if key in ("title", "$defs", "maxLength"):
                 continue
             if key == "default" and value is None:
                 continue
+            if key == "additionalProperties" and value is True:
+                continue  # the JSON Schema default
             if key == "properties":
                 out[key] = {name: walk(sub) for name, sub in value.items()}
             else:
                 out[key] = walk(value)
         variants = out.get("anyOf")
-        if isinstance(variants, list) and len(variants) == 2 and {"type": "null"} in variants:
+        if (
+            optional
+            and isinstance(variants, list)
+            and len(variants) == 2
+            and {"type": "null"} in variants
+        ):
             (other,) = [v for v in variants if v != {"type": "null"}]
             del out["anyOf"]
             out = {**other, **out}
         return out
 
     return walk(schema)
+
+
+def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The output schema as published: top-level fields with their JSON types only.
+
+    Output schemas are listed to every client on every ``tools/list``; the top level says
+    what a reply holds, and the docs (docs/tools.md) describe nested shapes. Clients
+    validate ``structuredContent`` against this, so it must stay true, only shallower.
+    """
+    full = compact_schema(schema)
+    properties = {}
+    for name, sub in full.get("properties", {}).items():
+        kind = sub.get("type")
+        properties[name] = {"type": kind} if kind else {}
+    out: dict[str, Any] = {"type": "object", "properties": properties}
+    if full.get("required"):
+        out["required"] = full["required"]
+    return out

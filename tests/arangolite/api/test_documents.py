@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
+from arangoasync.auth import Auth
 from arangoasync.exceptions import (
     DocumentDeleteError,
     DocumentGetError,
@@ -18,6 +20,7 @@ from arangoasync.exceptions import (
     DocumentUpdateError,
     EdgeListError,
 )
+from arangoasync.typings import UserInfo
 
 from tests.conftest import Target, unique_name
 
@@ -214,7 +217,7 @@ async def test_insert_many_with_inline_errors(coll, db, target):
 
     silent = await coll.insert_many([{"_key": "s1"}, {"_key": "s1"}], silent=True)
     assert len(silent) == 1 and silent[0]["errorNum"] == 1210
-    assert await coll.insert_many([{"a": 1}], silent=True) == []
+    assert await coll.insert_many([{"a": 1}], silent=True) == {}
 
 
 # ---------------------------------------------------------------------- read
@@ -242,7 +245,7 @@ async def test_get_and_has_with_revisions(coll, db, target):
     assert precondition.json() == {
         "code": 412,
         "error": True,
-        "errorMessage": "conflict, _rev values do not match",
+        "errorMessage": "conflict",
         "errorNum": 1200,
         "_id": f"{coll.name}/r",
         "_key": "r",
@@ -273,6 +276,17 @@ async def test_get_errors(coll, db, target):
     with pytest.raises(DocumentGetError) as exc:
         await db.collection("no_such").get("a")
     assert exc.value.error_code == 1203 and exc.value.http_code == 404
+
+
+async def test_keys_with_special_characters_in_urls(coll, db, target):
+    keys = ["a%20b", "p+q", "x:y@z", "it's", "(1),=;$!*"]
+    await coll.insert_many([{"_key": key} for key in keys])
+    for key in keys:
+        resp = await _raw(target, "GET", db, f"/_api/document/{coll.name}/{quote(key, safe='')}")
+        assert resp.status_code == 200 and resp.json()["_key"] == key, key
+    # a slash inside one path segment is part of the key, not a new segment
+    slash = await _raw(target, "GET", db, f"/_api/document/{coll.name}/a%2Fb")
+    assert _error(slash) == (404, 1202)
 
 
 async def test_get_many(coll, db, target):
@@ -318,6 +332,11 @@ async def test_update_options(coll):
     )
     assert replaced_obj["new"]["obj"] == {"only": 1}
     assert await coll.update({"_key": "u", "s": 1}, silent=True) is True
+
+    # a patch with nothing in it changes nothing, not even the revision
+    before = await coll.get("u")
+    noop = await coll.update({"_key": "u"}, return_new=True)
+    assert noop["_rev"] == noop["_oldRev"] == before["_rev"] and noop["new"] == before
 
 
 async def test_update_and_replace_preconditions(coll, db, target):
@@ -380,10 +399,11 @@ async def test_update_replace_errors(coll, db, target):
 async def test_update_many_and_replace_many(coll, db, target):
     await coll.insert_many([{"_key": "x1", "v": 1}, {"_key": "x2", "v": 2}])
     results = await coll.update_many(
-        [{"_key": "x1", "w": 1}, {"_key": "nope", "w": 1}, {"w": 2}], return_new=True
+        [{"_key": "x1", "w": 1}, {"_key": "nope", "w": 1}, {"w": 2}, {"_key": 5}, {"_key": ""}],
+        return_new=True,
     )
     assert results[0]["new"] == {**results[0]["new"], "v": 1, "w": 1}
-    assert results[1]["errorNum"] == 1202 and results[2]["errorNum"] == 1205
+    assert [r["errorNum"] for r in results[1:]] == [1202, 1205, 1221, 1221]
 
     current = (await coll.get("x2"))["_rev"]
     replaced = await coll.replace_many(
@@ -391,7 +411,11 @@ async def test_update_many_and_replace_many(coll, db, target):
         ignore_revs=False,
         return_old=True,
     )
-    assert replaced[0]["errorNum"] == 1200 and replaced[0]["error"] is True
+    assert replaced[0] == {
+        "error": True,
+        "errorNum": 1200,
+        "errorMessage": "conflict, _rev values do not match",
+    }
     assert replaced[1]["old"]["w"] == 1
     assert (await coll.get("x2"))["_rev"] == current
 
@@ -543,6 +567,30 @@ async def test_edges_api_errors(db, coll):
     with pytest.raises(EdgeListError) as missing:
         await graph.edges("no_such", "v/1")
     assert missing.value.error_code == 1203 and missing.value.http_code == 404
+
+
+# ---------------------------------------------------------------------- permissions
+async def test_read_only_user_can_read_many_but_not_write(client, sys_db, db, coll):
+    user = unique_name("u")
+    await sys_db.create_user(UserInfo(user=user, password="pw"))
+    try:
+        await coll.insert({"_key": "a", "v": 1})
+        await sys_db.update_permission(user, "rw", db.name)
+        await sys_db.update_permission(user, "ro", db.name, coll.name)
+        mine = (await client.db(db.name, auth=Auth(user, "pw"))).collection(coll.name)
+        assert [d["v"] for d in await mine.get_many(["a"])] == [1]
+        with pytest.raises(DocumentReplaceError) as replace:
+            await mine.replace_many([{"_key": "a", "v": 2}])
+        assert replace.value.http_code == 403 and replace.value.error_code == 1004
+        with pytest.raises(DocumentDeleteError) as delete:
+            await mine.delete("a")
+        assert delete.value.http_code == 403
+        with pytest.raises(DocumentInsertError) as imported:
+            await mine.import_bulk('[{"_key": "b"}]', doc_type="array")
+        assert imported.value.http_code == 403
+        assert (await coll.get("a"))["v"] == 1 and await coll.count() == 1
+    finally:
+        await sys_db.delete_user(user, ignore_missing=True)
 
 
 # ---------------------------------------------------------------------- transactions

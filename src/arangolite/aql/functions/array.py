@@ -14,6 +14,7 @@ from arangolite.aql.functions import FunctionContext, aql_function
 from arangolite.aql.values import (
     compare,
     hash_key,
+    number,
     number_to_string,
     to_bool,
     to_number,
@@ -173,7 +174,7 @@ def _arrays(ctx: FunctionContext, name: str, arrays: tuple[Any, ...]) -> list[li
     return list(arrays)
 
 
-@aql_function("UNION", min_args=1, max_args=None)
+@aql_function("UNION", min_args=2, max_args=None)
 def union(ctx: FunctionContext, *arrays: Any) -> Any:
     checked = _arrays(ctx, "UNION", arrays)
     if checked is None:
@@ -181,7 +182,7 @@ def union(ctx: FunctionContext, *arrays: Any) -> Any:
     return [v for a in checked for v in a]
 
 
-@aql_function("UNION_DISTINCT", min_args=1, max_args=None)
+@aql_function("UNION_DISTINCT", min_args=2, max_args=None)
 def union_distinct(ctx: FunctionContext, *arrays: Any) -> Any:
     checked = _arrays(ctx, "UNION_DISTINCT", arrays)
     if checked is None:
@@ -189,7 +190,7 @@ def union_distinct(ctx: FunctionContext, *arrays: Any) -> Any:
     return _unique([v for a in checked for v in a])
 
 
-@aql_function("INTERSECTION", min_args=1, max_args=None)
+@aql_function("INTERSECTION", min_args=2, max_args=None)
 def intersection(ctx: FunctionContext, *arrays: Any) -> Any:
     checked = _arrays(ctx, "INTERSECTION", arrays)
     if checked is None:
@@ -201,7 +202,7 @@ def intersection(ctx: FunctionContext, *arrays: Any) -> Any:
     return result
 
 
-@aql_function("OUTERSECTION", min_args=1, max_args=None)
+@aql_function("OUTERSECTION", min_args=2, max_args=None)
 def outersection(ctx: FunctionContext, *arrays: Any) -> Any:
     checked = _arrays(ctx, "OUTERSECTION", arrays)
     if checked is None:
@@ -216,7 +217,7 @@ def outersection(ctx: FunctionContext, *arrays: Any) -> Any:
     return [first_seen[k] for k, c in counts.items() if c == 1]
 
 
-@aql_function("MINUS", min_args=1, max_args=None)
+@aql_function("MINUS", min_args=2, max_args=None)
 def minus(ctx: FunctionContext, *arrays: Any) -> Any:
     checked = _arrays(ctx, "MINUS", arrays)
     if checked is None:
@@ -315,7 +316,7 @@ def replace_nth(
     return out
 
 
-@aql_function("INTERLEAVE", min_args=1, max_args=None)
+@aql_function("INTERLEAVE", min_args=2, max_args=None)
 def interleave(ctx: FunctionContext, *arrays: Any) -> Any:
     checked = _arrays(ctx, "INTERLEAVE", arrays)
     if checked is None:
@@ -324,3 +325,14 @@ def interleave(ctx: FunctionContext, *arrays: Any) -> Any:
     for i in range(max((len(a) for a in checked), default=0)):
         out.extend(a[i] for a in checked if i < len(a))
     return out
+
+
+@aql_function("JACCARD", min_args=2, max_args=2)
+def jaccard(ctx: FunctionContext, a: Any, b: Any) -> Any:
+    if not isinstance(a, list) or not isinstance(b, list):
+        return ctx.invalid_argument("JACCARD")
+    left = {hash_key(v) for v in a}
+    right = {hash_key(v) for v in b}
+    if not left and not right:
+        return 1
+    return number(len(left & right) / len(left | right))

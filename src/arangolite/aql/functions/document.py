@@ -169,4 +169,3 @@ def translate(ctx: FunctionContext, value: Any, lookup: Any, default: Any = ...)
     if key in lookup:
         return lookup[key]
     return value if default is ... else default
-

@@ -60,7 +60,9 @@ def version(ctx: FunctionContext) -> str:
 
 def _collection(ctx: FunctionContext, name: Any) -> Any:
     if not isinstance(name, str):
-        raise ArangoError(E.DATA_SOURCE_NOT_FOUND, f"collection or view not found: {to_string(name)}")
+        raise ArangoError(
+            E.DATA_SOURCE_NOT_FOUND, f"collection or view not found: {to_string(name)}"
+        )
     return ctx.db.collection(name)
 
 

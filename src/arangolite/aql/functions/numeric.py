@@ -123,7 +123,11 @@ def _numbers(ctx: FunctionContext, name: str, values: Any) -> list[int | float] 
 @aql_function("SUM", min_args=1, max_args=1)
 def sum_(ctx: FunctionContext, values: Any) -> Any:
     nums = _numbers(ctx, "SUM", values)
-    return None if nums is None else number(math.fsum(nums) if any(isinstance(n, float) for n in nums) else sum(nums))
+    return (
+        None
+        if nums is None
+        else number(math.fsum(nums) if any(isinstance(n, float) for n in nums) else sum(nums))
+    )
 
 
 @aql_function("PRODUCT", min_args=1, max_args=1)

@@ -132,7 +132,7 @@ def left(ctx: FunctionContext, value: Any, n: Any) -> str:
 def right(ctx: FunctionContext, value: Any, n: Any) -> str:
     count = max(0, int(to_number(n)))
     text = to_string(value)
-    return text[len(text) - count :] if count else ""
+    return text[max(0, len(text) - count) :] if count else ""
 
 
 def _trim_chars(chars: Any) -> str:
@@ -254,9 +254,7 @@ def like(ctx: FunctionContext, text: Any, search: Any, case_insensitive: Any = F
 
 
 @aql_function("REGEX_TEST", min_args=2, max_args=3)
-def regex_test(
-    ctx: FunctionContext, text: Any, search: Any, case_insensitive: Any = False
-) -> Any:
+def regex_test(ctx: FunctionContext, text: Any, search: Any, case_insensitive: Any = False) -> Any:
     pattern = compile_regex(to_string(search), to_bool(case_insensitive))
     if pattern is None:
         return _invalid_regex(ctx, "REGEX_TEST")

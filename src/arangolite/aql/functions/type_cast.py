@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from arangolite.aql.functions import FunctionContext, aql_function
-from arangolite.aql.values import to_bool, to_number, to_string, type_name
+from arangolite.aql.values import number, to_bool, to_number, to_string, type_name
 from arangolite.storage.keys import is_valid_key
 
 # a date string AQL's date functions accept: date, optional time, optional zone
@@ -23,8 +23,8 @@ def to_bool_(ctx: FunctionContext, value: Any) -> bool:
 
 
 @aql_function("TO_NUMBER", min_args=1, max_args=1)
-def to_number_(ctx: FunctionContext, value: Any) -> int | float:
-    return to_number(value)
+def to_number_(ctx: FunctionContext, value: Any) -> Any:
+    return number(to_number(value))
 
 
 @aql_function("TO_STRING", min_args=1, max_args=1)
