@@ -16,7 +16,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/arangolite serve --host 127.0.0.1 --port 8529
+	@echo "MCP server (streamable HTTP) on the embedded arangolite:"
+	@echo "  URL:    http://127.0.0.1:8000/mcp   (health: http://127.0.0.1:8000/health)"
+	@echo "  Claude Code:  claude mcp add --transport http arangodb http://127.0.0.1:8000/mcp"
+	@echo "  stdio clients: command $(CURDIR)/$(BIN)/mcp-arangodb-async, args [\"server\"]"
+	@echo "  (set ARANGO_URL or write config/databases.yaml to use ArangoDB; Ctrl-C stops)"
+	$(BIN)/mcp-arangodb-async server --transport http --host 127.0.0.1 --port 8000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -28,6 +33,7 @@ test: lint pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/arangolite_store.py
+	$(BIN)/python bench/mcp_overhead.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -34,7 +34,16 @@ PASSWORD = "bench-secret"
 
 def start_arangolite() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "arangolite", "serve", "--port", "0", "--root-password-env", "BENCH_PW"],
+        [
+            sys.executable,
+            "-m",
+            "arangolite",
+            "serve",
+            "--port",
+            "0",
+            "--root-password-env",
+            "BENCH_PW",
+        ],
         env={**os.environ, "BENCH_PW": PASSWORD},
         stdout=subprocess.PIPE,
         text=True,
@@ -123,9 +132,15 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=10)
     ratio = r["mcp_p50_ms"] / r["direct_p50_ms"]
-    print(f"launch -> first tools/list (stdio, median of {args.launches}): {r['launch_median_s']:.2f} s")
-    print(f"arango_query RETURN 1 via MCP stdio: p50 {r['mcp_p50_ms']:.2f} ms, p99 {r['mcp_p99_ms']:.2f} ms")
-    print(f"same query via the driver directly:  p50 {r['direct_p50_ms']:.2f} ms, p99 {r['direct_p99_ms']:.2f} ms")
+    print(
+        f"launch -> first tools/list (stdio, median of {args.launches}): {r['launch_median_s']:.2f} s"
+    )
+    print(
+        f"arango_query RETURN 1 via MCP stdio: p50 {r['mcp_p50_ms']:.2f} ms, p99 {r['mcp_p99_ms']:.2f} ms"
+    )
+    print(
+        f"same query via the driver directly:  p50 {r['direct_p50_ms']:.2f} ms, p99 {r['direct_p99_ms']:.2f} ms"
+    )
     print(f"ratio at p50: {ratio:.2f}x (target <= 1.5x)")
     print(
         f"tools/list: {r['tools']} tools, {r['tools_list_bytes']} bytes, "

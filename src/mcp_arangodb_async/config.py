@@ -82,7 +82,9 @@ class DatabaseEntry(BaseModel):
                     f"'{url}' is not an http(s)://host:port URL (or `embedded`, `embedded:PATH`)"
                 )
             if "@" in url:
-                raise ValueError("credentials do not belong in the URL: use username and password_env")
+                raise ValueError(
+                    "credentials do not belong in the URL: use username and password_env"
+                )
         return value
 
     @field_validator("password_env")
@@ -244,7 +246,10 @@ def parse_config_text(text: str, *, where: str) -> ConfigFile:
 
 def _limits_from_env(limits: ResultLimits, environ: Mapping[str, str]) -> ResultLimits:
     overrides: dict[str, Any] = {}
-    for name, field_name in (("MCP_ARANGO_MAX_ROWS", "max_rows"), ("MCP_ARANGO_MAX_BYTES", "max_bytes")):
+    for name, field_name in (
+        ("MCP_ARANGO_MAX_ROWS", "max_rows"),
+        ("MCP_ARANGO_MAX_BYTES", "max_bytes"),
+    ):
         if environ.get(name):
             overrides[field_name] = environ[name]
     if not overrides:

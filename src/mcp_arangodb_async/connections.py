@@ -122,7 +122,9 @@ class ConnectionManager:
         client = ArangoClient(hosts=urls, host_resolver=resolver, http_client=http)
         try:
             if instance is not None:
-                db = await client.db(entry.database, auth_method="superuser", token=instance.token())
+                db = await client.db(
+                    entry.database, auth_method="superuser", token=instance.token()
+                )
                 await _ensure_database(client, entry.database, instance.token())
             else:
                 auth = Auth(username=entry.username, password=entry.password(self._environ))

@@ -82,5 +82,7 @@ def explain(
     """Every level with its value, for ``arango_get_database_resolution``."""
     return [
         {"level": level, "source": source, "value": value}
-        for (level, source), value in zip(LEVELS, _candidates(argument, session, config), strict=True)
+        for (level, source), value in zip(
+            LEVELS, _candidates(argument, session, config), strict=True
+        )
     ]

@@ -104,7 +104,9 @@ def build_server(runtime: Runtime) -> ArangoServer:
         finally:
             await runtime.aclose()
 
-    async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+    async def list_tools(
+        ctx: Any, params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
         identity = identify(ctx, runtime)
         session = runtime.sessions.peek(identity.session_id)
         return types.ListToolsResult(tools=runtime.registry.list_tools(session, runtime.config))
@@ -113,7 +115,7 @@ def build_server(runtime: Runtime) -> ArangoServer:
         identity = identify(ctx, runtime)
         return await runtime.registry.call(params.name, params.arguments, runtime, identity)
 
-    return ArangoServer(
+    server = ArangoServer(
         APP_NAME,
         version=__version__,
         title="ArangoDB",
@@ -123,3 +125,9 @@ def build_server(runtime: Runtime) -> ArangoServer:
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )
+    # The SDK installs an OpenTelemetry span middleware by default; without an exporter it
+    # only costs time on every request (measurable in bench/mcp_overhead.py).
+    server.middleware = [
+        m for m in server.middleware if type(m).__name__ != "OpenTelemetryMiddleware"
+    ]
+    return server

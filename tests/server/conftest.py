@@ -41,7 +41,13 @@ def write_config(directory: Path, text: str, name: str = "databases.yaml") -> Pa
 
 def entry(url: str, database: str = "_system", **extra: Any) -> dict[str, Any]:
     """One config entry as a dict (rendered to YAML flow style by ``config_text``)."""
-    return {"url": url, "database": database, "username": "root", "password_env": PASSWORD_ENV, **extra}
+    return {
+        "url": url,
+        "database": database,
+        "username": "root",
+        "password_env": PASSWORD_ENV,
+        **extra,
+    }
 
 
 def config_text(databases: Mapping[str, Mapping[str, Any]], **top: Any) -> str:
@@ -74,8 +80,19 @@ class McpHttpServer:
         self.log_path = self.config.with_suffix(f".{unique_name('log')}.stderr")
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mcp_arangodb_async", "server", "--transport", "http",
-             "--port", "0", "--config-path", str(self.config), *self.extra_args],
+            [
+                sys.executable,
+                "-m",
+                "mcp_arangodb_async",
+                "server",
+                "--transport",
+                "http",
+                "--port",
+                "0",
+                "--config-path",
+                str(self.config),
+                *self.extra_args,
+            ],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=self._log,
@@ -132,7 +149,9 @@ async def call(client: Client, name: str, args: dict[str, Any] | None = None) ->
     return result.structured_content  # type: ignore[no-any-return]
 
 
-async def call_error(client: Client, name: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+async def call_error(
+    client: Client, name: str, args: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Call a tool that must fail; return the error payload."""
     result = await client.call_tool(name, args or {})
     text = result.content[0].text  # type: ignore[union-attr]

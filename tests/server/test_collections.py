@@ -10,9 +10,13 @@ async def test_create_and_list_document_and_edge_collections(http_server: McpHtt
     docs, edges = unique_name("c"), unique_name("e")
     async with http_server.client() as client:
         created = await call(client, "arango_create_collection", {"name": docs, "database": "beta"})
-        await call(client, "arango_create_collection", {"name": edges, "type": "edge", "database": "beta"})
+        await call(
+            client, "arango_create_collection", {"name": edges, "type": "edge", "database": "beta"}
+        )
         listed = await call(client, "arango_list_collections", {"database": "beta"})
-        with_system = await call(client, "arango_list_collections", {"database": "beta", "include_system": True})
+        with_system = await call(
+            client, "arango_list_collections", {"database": "beta", "include_system": True}
+        )
     assert created == {"database": "beta", "name": docs, "type": "document", "created": True}
     kinds = {c["name"]: c["type"] for c in listed["collections"]}
     assert kinds[docs] == "document" and kinds[edges] == "edge"
@@ -27,7 +31,9 @@ async def test_create_collection_errors(http_server: McpHttpServer):
         await call(client, "arango_create_collection", {"name": name})
         duplicate = await call_error(client, "arango_create_collection", {"name": name})
         bad_name = await call_error(client, "arango_create_collection", {"name": "1 bad name!"})
-        bad_type = await call_error(client, "arango_create_collection", {"name": "x", "type": "graph"})
+        bad_type = await call_error(
+            client, "arango_create_collection", {"name": "x", "type": "graph"}
+        )
     assert (duplicate["errorNum"], duplicate["httpStatus"]) == (1207, 409)
     assert bad_name["kind"] == "arango" and bad_name["httpStatus"] == 400
     assert bad_type["field"] == "type"
@@ -38,7 +44,9 @@ async def test_create_collection_with_schema_rejects_invalid_documents(http_serv
     schema = {"rule": {"type": "object", "required": ["n"]}, "level": "strict", "message": "need n"}
     async with http_server.client() as client:
         await call(client, "arango_create_collection", {"name": name, "schema": schema})
-        error = await call_error(client, "arango_insert", {"collection": name, "documents": {"m": 1}})
+        error = await call_error(
+            client, "arango_insert", {"collection": name, "documents": {"m": 1}}
+        )
     assert error["errorNum"] == 1620
 
 
@@ -46,7 +54,9 @@ async def test_database_status(http_server: McpHttpServer):
     name = unique_name("st")
     async with http_server.client() as client:
         await call(client, "arango_create_collection", {"name": name, "database": "beta"})
-        await call(client, "arango_insert", {"collection": name, "documents": [{}, {}], "database": "beta"})
+        await call(
+            client, "arango_insert", {"collection": name, "documents": [{}, {}], "database": "beta"}
+        )
         status = await call(client, "arango_database_status", {"database": "beta"})
         wrong = await call_error(client, "arango_database_status", {"database": 5})
     assert status["database"] == "beta"

@@ -32,7 +32,9 @@ async def many_dbs(target: Target) -> AsyncIterator[list[str]]:
 @pytest.fixture(scope="module")
 def mcp(target: Target, many_dbs: list[str], module_tmp: Path) -> Iterator[McpHttpServer]:
     databases = {f"k{i:02d}": entry(target.url, name) for i, name in enumerate(many_dbs)}
-    server = McpHttpServer(write_config(module_tmp, config_text(databases)), server_env(target.root_password))
+    server = McpHttpServer(
+        write_config(module_tmp, config_text(databases)), server_env(target.root_password)
+    )
     server.start()
     yield server
     server.stop()
@@ -52,7 +54,11 @@ async def test_twenty_sessions_each_focused_on_its_own_database(mcp: McpHttpServ
                 await asyncio.sleep(0)  # interleave with the other sessions
                 focus = await call(client, "arango_get_focused_database")
                 seen_focus.append(focus["focused_database"])
-                inserted = await call(client, "arango_insert", {"collection": f"c{i:02d}_{step}", "documents": {"owner": i}})
+                inserted = await call(
+                    client,
+                    "arango_insert",
+                    {"collection": f"c{i:02d}_{step}", "documents": {"owner": i}},
+                )
                 assert inserted["database"] == key
             listed = await call(client, "arango_list_collections")
         return i, seen_focus, [c["name"] for c in listed["collections"]]
@@ -66,7 +72,9 @@ async def test_twenty_sessions_each_focused_on_its_own_database(mcp: McpHttpServ
         assert collections == [f"c{i:02d}_{step}" for step in range(3)]
 
 
-async def test_slow_query_in_one_session_does_not_block_another(mcp: McpHttpServer, requires_aql: None):
+async def test_slow_query_in_one_session_does_not_block_another(
+    mcp: McpHttpServer, requires_aql: None
+):
     async with mcp.client() as slow, mcp.client() as quick:
         await call(quick, "arango_list_collections", {"database": "k01"})  # connect first
 
@@ -77,7 +85,9 @@ async def test_slow_query_in_one_session_does_not_block_another(mcp: McpHttpServ
             await call(quick, "arango_list_collections", {"database": "k01"})
             return time.monotonic() - started
 
-        slow_task = asyncio.create_task(call(slow, "arango_query", {"query": "RETURN SLEEP(3)", "database": "k00"}))
+        slow_task = asyncio.create_task(
+            call(slow, "arango_query", {"query": "RETURN SLEEP(3)", "database": "k00"})
+        )
         quick_elapsed = await timed_quick_calls()
         assert not slow_task.done()
         slow_result = await slow_task

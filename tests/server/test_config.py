@@ -51,16 +51,43 @@ databases:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("databases:\n  a: {url: 'http://h:1', pasword_env: X}\n", "cfg.yaml: databases.a.pasword_env: unknown field"),
-        ("databases:\n  a: {url: 'http://h:1', password: hunter2}\n", "databases.a.password: passwords never go in the file"),
-        ("databases:\n  a: {url: 'http://h:1', timeout: soon}\n", "databases.a.timeout: Input should be a valid number"),
-        ("databases:\n  a: {url: 'http://h:1', timeout: -1}\n", "databases.a.timeout: Input should be greater than 0"),
-        ("databases:\n  a: {url: 'ftp://h'}\n", "databases.a.url: 'ftp://h' is not an http(s)://host:port URL"),
-        ("databases:\n  a: {url: 'http://u:p@h:1'}\n", "databases.a.url: credentials do not belong in the URL"),
+        (
+            "databases:\n  a: {url: 'http://h:1', pasword_env: X}\n",
+            "cfg.yaml: databases.a.pasword_env: unknown field",
+        ),
+        (
+            "databases:\n  a: {url: 'http://h:1', password: hunter2}\n",
+            "databases.a.password: passwords never go in the file",
+        ),
+        (
+            "databases:\n  a: {url: 'http://h:1', timeout: soon}\n",
+            "databases.a.timeout: Input should be a valid number",
+        ),
+        (
+            "databases:\n  a: {url: 'http://h:1', timeout: -1}\n",
+            "databases.a.timeout: Input should be greater than 0",
+        ),
+        (
+            "databases:\n  a: {url: 'ftp://h'}\n",
+            "databases.a.url: 'ftp://h' is not an http(s)://host:port URL",
+        ),
+        (
+            "databases:\n  a: {url: 'http://u:p@h:1'}\n",
+            "databases.a.url: credentials do not belong in the URL",
+        ),
         ("databases:\n  a: {database: x}\n", "databases.a.url: Field required"),
-        ("databases:\n  a: {url: 'http://h:1', password_env: 'not a name'}\n", "databases.a.password_env: must be the NAME"),
-        ("databases:\n  'bad key!': {url: 'http://h:1'}\n", "key 'bad key!' must start with a letter or digit"),
-        ("default_database: b\ndatabases:\n  a: {url: 'http://h:1'}\n", "default_database: 'b' is not a key under databases (configured: a)"),
+        (
+            "databases:\n  a: {url: 'http://h:1', password_env: 'not a name'}\n",
+            "databases.a.password_env: must be the NAME",
+        ),
+        (
+            "databases:\n  'bad key!': {url: 'http://h:1'}\n",
+            "key 'bad key!' must start with a letter or digit",
+        ),
+        (
+            "default_database: b\ndatabases:\n  a: {url: 'http://h:1'}\n",
+            "default_database: 'b' is not a key under databases (configured: a)",
+        ),
         ("databases: [1, 2]\n", "cfg.yaml: databases: Input should be a valid dictionary"),
         ("databses: {}\n", "cfg.yaml: databses: unknown field"),
         ("databases:\n  a: {url: 'http://h:1'\n", "cfg.yaml: "),
@@ -103,16 +130,28 @@ def test_env_only_and_embedded_default(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     config = load_config(
         None,
-        {"ARANGO_URL": "http://db:8529", "ARANGO_DB": "app", "ARANGO_USERNAME": "u", "ARANGO_PASSWORD": "pw"},
+        {
+            "ARANGO_URL": "http://db:8529",
+            "ARANGO_DB": "app",
+            "ARANGO_USERNAME": "u",
+            "ARANGO_PASSWORD": "pw",
+        },
     )
     entry = config.databases["default"]
-    assert (config.source, entry.url, entry.database, entry.username) == ("env", "http://db:8529", "app", "u")
+    assert (config.source, entry.url, entry.database, entry.username) == (
+        "env",
+        "http://db:8529",
+        "app",
+        "u",
+    )
     assert entry.password_env == "ARANGO_PASSWORD"
     alias = load_config(None, {"MCP_ARANGO_URL": "http://db:8529", "MCP_ARANGO_PASSWORD": "pw"})
     assert alias.databases["default"].password_env == "MCP_ARANGO_PASSWORD"
     embedded = load_config(None, {"ARANGO_DB": "mine"})
     assert embedded.source == "embedded"
-    assert embedded.databases["default"].embedded and embedded.databases["default"].database == "mine"
+    assert (
+        embedded.databases["default"].embedded and embedded.databases["default"].database == "mine"
+    )
     with pytest.raises(ConfigError, match="ARANGO_URL: url"):
         load_config(None, {"ARANGO_URL": "not-a-url"})
 
@@ -120,7 +159,9 @@ def test_env_only_and_embedded_default(tmp_path: Path, monkeypatch: pytest.Monke
 def test_mcp_default_database_must_be_a_key_and_limits_from_env(tmp_path: Path):
     path = tmp_path / "c.yaml"
     path.write_text("databases:\n  a: {url: 'http://h:1'}\n  b: {url: 'http://h:2'}\n")
-    config: Config = load_config(str(path), {"MCP_DEFAULT_DATABASE": "b", "MCP_ARANGO_MAX_ROWS": "7"})
+    config: Config = load_config(
+        str(path), {"MCP_DEFAULT_DATABASE": "b", "MCP_ARANGO_MAX_ROWS": "7"}
+    )
     assert config.env_default == "b" and config.limits.max_rows == 7
     with pytest.raises(ConfigError, match="MCP_DEFAULT_DATABASE: 'c' is not a configured key"):
         load_config(str(path), {"MCP_DEFAULT_DATABASE": "c"})

@@ -38,7 +38,9 @@ async def test_focus_then_per_call_override_leaves_focus_unchanged(http_server: 
         focused = await call(client, "arango_set_focused_database", {"database": "beta"})
         assert focused["focused_database"] == "beta"
         assert focused["effective_level"] == 2
-        await call(client, "arango_create_collection", {"name": "only_in_alpha", "database": "alpha"})
+        await call(
+            client, "arango_create_collection", {"name": "only_in_alpha", "database": "alpha"}
+        )
         still = await call(client, "arango_get_focused_database")
         assert still["focused_database"] == "beta"
         in_beta = await call(client, "arango_list_collections")
@@ -94,8 +96,12 @@ async def test_resolution_levels_four_five_six(target: Target, lite_dbs: list[st
             write_config(tmp_path, config_text(two), "l4.yaml"),
             server_env(target.root_password, MCP_DEFAULT_DATABASE="two"),
         ),
-        McpHttpServer(write_config(tmp_path, config_text(two), "l5.yaml"), server_env(target.root_password)),
-        McpHttpServer(write_config(tmp_path, config_text({}), "l6.yaml"), server_env(target.root_password)),
+        McpHttpServer(
+            write_config(tmp_path, config_text(two), "l5.yaml"), server_env(target.root_password)
+        ),
+        McpHttpServer(
+            write_config(tmp_path, config_text({}), "l6.yaml"), server_env(target.root_password)
+        ),
     ]
     await asyncio.gather(*(asyncio.to_thread(s.start) for s in servers))
     try:
@@ -113,7 +119,11 @@ async def test_resolution_levels_four_five_six(target: Target, lite_dbs: list[st
     finally:
         for server in servers:
             server.stop()
-    assert [(r["database"], r["level"]) for r in results] == [("two", 4), ("one", 5), ("_system", 6)]
+    assert [(r["database"], r["level"]) for r in results] == [
+        ("two", 4),
+        ("one", 5),
+        ("_system", 6),
+    ]
 
 
 async def test_test_connection_and_multi_status(http_server: McpHttpServer):
@@ -129,7 +139,9 @@ async def test_test_connection_and_multi_status(http_server: McpHttpServer):
 
 async def test_read_only_entry_refuses_writes_but_serves_reads(http_server: McpHttpServer):
     async with http_server.client() as client:
-        error = await call_error(client, "arango_create_collection", {"name": "x", "database": "gamma"})
+        error = await call_error(
+            client, "arango_create_collection", {"name": "x", "database": "gamma"}
+        )
         listed = await call(client, "arango_list_collections", {"database": "gamma"})
     assert error["kind"] == "read_only"
     assert listed["collections"] == []
@@ -159,10 +171,16 @@ async def test_2026_client_has_no_session_and_must_pass_database(http_server: Mc
         error = await call_error(client, "arango_set_focused_database", {"database": "beta"})
         assert error["kind"] == "session_state_refused"
         assert "pass `database` on each call" in error["hint"]
+        get_error = await call_error(client, "arango_get_focused_database")
+        assert get_error["kind"] == "session_state_refused"
         listed = await call(client, "arango_list_collections", {"database": "beta"})
         default = await call(client, "arango_get_database_resolution")
     assert listed["database"] == "beta"
-    assert (default["database"], default["level"], default["session"]) == ("alpha", 3, "none (stateless)")
+    assert (default["database"], default["level"], default["session"]) == (
+        "alpha",
+        3,
+        "none (stateless)",
+    )
 
 
 async def test_health_reports_each_database(http_server: McpHttpServer):
@@ -211,3 +229,15 @@ async def test_stateless_http_refuses_session_state(
     assert error["kind"] == "session_state_refused"
     assert listed["database"] == "only"
     assert status["transport"] == "http (stateless)"
+
+
+async def test_every_tool_names_an_unknown_argument(http_server: McpHttpServer):
+    async with http_server.client() as client:
+        tools = (await client.list_tools()).tools
+        for tool in tools:
+            error = await call_error(client, tool.name, {"bogus_arg": 1})
+            assert error["kind"] == "invalid_arguments", tool.name
+            assert any(e["field"] == "bogus_arg" for e in error["errors"]), tool.name
+        unknown = await call_error(client, "arango_no_such_tool", {})
+    assert len(tools) >= 17
+    assert unknown["message"] == "unknown tool 'arango_no_such_tool'"

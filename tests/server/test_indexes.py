@@ -22,10 +22,16 @@ async def test_index_lifecycle(http_server: McpHttpServer):
         )
         listed = await call(client, "arango_list_indexes", {"collection": coll})
         await call(client, "arango_insert", {"collection": coll, "documents": {"email": "a@b"}})
-        violation = await call_error(client, "arango_insert", {"collection": coll, "documents": {"email": "a@b"}})
-        deleted = await call(client, "arango_delete_index", {"collection": coll, "index": created["index"]["id"]})
+        violation = await call_error(
+            client, "arango_insert", {"collection": coll, "documents": {"email": "a@b"}}
+        )
+        deleted = await call(
+            client, "arango_delete_index", {"collection": coll, "index": created["index"]["id"]}
+        )
         after = await call(client, "arango_list_indexes", {"collection": coll})
-        twice = await call_error(client, "arango_delete_index", {"collection": coll, "index": created["index"]["id"]})
+        twice = await call_error(
+            client, "arango_delete_index", {"collection": coll, "index": created["index"]["id"]}
+        )
     assert created["created"] is True and again["created"] is False
     assert created["index"]["id"] == again["index"]["id"]
     assert created["index"]["fields"] == ["email"] and created["index"]["unique"] is True
@@ -41,12 +47,20 @@ async def test_ttl_index_and_errors(http_server: McpHttpServer):
     async with http_server.client() as client:
         await call(client, "arango_create_collection", {"name": coll})
         ttl = await call(
-            client, "arango_create_index", {"collection": coll, "type": "ttl", "fields": ["at"], "expire_after": 60}
+            client,
+            "arango_create_index",
+            {"collection": coll, "type": "ttl", "fields": ["at"], "expire_after": 60},
         )
         missing = await call_error(client, "arango_list_indexes", {"collection": "nope_missing"})
-        no_fields = await call_error(client, "arango_create_index", {"collection": coll, "fields": []})
-        bad_type = await call_error(client, "arango_create_index", {"collection": coll, "fields": ["a"], "type": "btree"})
-        primary = await call_error(client, "arango_delete_index", {"collection": coll, "index": "0"})
+        no_fields = await call_error(
+            client, "arango_create_index", {"collection": coll, "fields": []}
+        )
+        bad_type = await call_error(
+            client, "arango_create_index", {"collection": coll, "fields": ["a"], "type": "btree"}
+        )
+        primary = await call_error(
+            client, "arango_delete_index", {"collection": coll, "index": "0"}
+        )
     assert ttl["index"]["type"] == "ttl" and ttl["index"]["expireAfter"] == 60
     assert missing["errorNum"] == 1203
     assert no_fields["field"] == "fields"

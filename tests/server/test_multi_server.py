@@ -7,10 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from arangolite.server import LiteServer
 
+from arangolite.server import LiteServer
 from tests.conftest import unique_name
-from tests.server.conftest import McpHttpServer, call, call_error, config_text, entry, server_env, write_config
+from tests.server.conftest import (
+    McpHttpServer,
+    call,
+    call_error,
+    config_text,
+    entry,
+    server_env,
+    write_config,
+)
 
 PASSWORD = "two-servers-secret"
 
@@ -43,8 +51,16 @@ async def test_two_servers_hold_separate_data(mcp: McpHttpServer, servers: list[
     async with mcp.client() as client:
         for key in ("east", "west"):
             await call(client, "arango_create_collection", {"name": name, "database": key})
-        await call(client, "arango_insert", {"collection": name, "documents": {"_key": "only_east"}, "database": "east"})
-        dup_west = await call(client, "arango_insert", {"collection": name, "documents": {"_key": "only_east"}, "database": "west"})
+        await call(
+            client,
+            "arango_insert",
+            {"collection": name, "documents": {"_key": "only_east"}, "database": "east"},
+        )
+        dup_west = await call(
+            client,
+            "arango_insert",
+            {"collection": name, "documents": {"_key": "only_east"}, "database": "west"},
+        )
         status = await call(client, "arango_get_multi_database_status")
     assert dup_west["inserted"][0]["_key"] == "only_east"  # no conflict: another server
     urls = {d["key"]: d["url"] for d in status["databases"]}
@@ -57,17 +73,31 @@ async def test_cross_database_copy(mcp: McpHttpServer, requires_aql: None):
         await call(client, "arango_create_collection", {"name": source, "database": "east"})
         await call(client, "arango_create_collection", {"name": dest, "database": "west"})
         docs = [{"_key": f"k{i}", "n": i} for i in range(5)]
-        await call(client, "arango_insert", {"collection": source, "documents": docs, "database": "east"})
+        await call(
+            client, "arango_insert", {"collection": source, "documents": docs, "database": "east"}
+        )
         read = await call(
             client,
             "arango_query",
-            {"query": "FOR d IN @@c SORT d.n RETURN UNSET(d, '_id', '_rev')", "bind_vars": {"@c": source}, "database": "east"},
+            {
+                "query": "FOR d IN @@c SORT d.n RETURN UNSET(d, '_id', '_rev')",
+                "bind_vars": {"@c": source},
+                "database": "east",
+            },
         )
-        await call(client, "arango_insert", {"collection": dest, "documents": read["rows"], "database": "west"})
+        await call(
+            client,
+            "arango_insert",
+            {"collection": dest, "documents": read["rows"], "database": "west"},
+        )
         copied = await call(
             client,
             "arango_query",
-            {"query": "FOR d IN @@c SORT d.n RETURN d.n", "bind_vars": {"@c": dest}, "database": "west"},
+            {
+                "query": "FOR d IN @@c SORT d.n RETURN d.n",
+                "bind_vars": {"@c": dest},
+                "database": "west",
+            },
         )
     assert copied["rows"] == [0, 1, 2, 3, 4]
 
@@ -82,6 +112,7 @@ async def test_a_database_goes_down_and_comes_back(mcp: McpHttpServer, servers: 
         error = await call_error(client, "arango_list_collections", {"database": "west"})
         elapsed = time.monotonic() - started
         still = await call(client, "arango_list_collections", {"database": "east"})
+        down = await call(client, "arango_test_database_connection", {"database": "west"})
         status = await call(client, "arango_get_multi_database_status")
         revived = LiteServer(port=port, root_password=PASSWORD)
         revived.start_in_thread()
@@ -92,6 +123,7 @@ async def test_a_database_goes_down_and_comes_back(mcp: McpHttpServer, servers: 
     assert "west" in error["message"] and "unreachable" in error["message"]
     assert elapsed < 2.0
     assert still["database"] == "east"
+    assert down["reachable"] is False and down["error"]["kind"] == "database_unavailable"
     assert (status["reachable"], status["unreachable"]) == (1, 1)
     assert back["collections"] == []  # a fresh in-memory server
     assert tested["reachable"] is True

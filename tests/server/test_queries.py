@@ -12,7 +12,9 @@ pytestmark = pytest.mark.usefixtures("requires_aql")
 
 async def test_query_with_bind_vars(http_server: McpHttpServer):
     async with http_server.client() as client:
-        result = await call(client, "arango_query", {"query": "RETURN @a + 1", "bind_vars": {"a": 41}})
+        result = await call(
+            client, "arango_query", {"query": "RETURN @a + 1", "bind_vars": {"a": 41}}
+        )
     assert result["rows"] == [42]
     assert (result["returned"], result["truncated"], result["total"]) == (1, False, 1)
     assert "next_cursor" not in result
@@ -21,9 +23,13 @@ async def test_query_with_bind_vars(http_server: McpHttpServer):
 
 async def test_rows_are_capped_and_the_rest_fetched_by_cursor(http_server: McpHttpServer):
     async with http_server.client() as client:
-        first = await call(client, "arango_query", {"query": "FOR i IN 1..25 RETURN i", "max_rows": 10})
+        first = await call(
+            client, "arango_query", {"query": "FOR i IN 1..25 RETURN i", "max_rows": 10}
+        )
         second = await call(client, "arango_next_page", {"cursor": first["next_cursor"]})
-        third = await call(client, "arango_next_page", {"cursor": second["next_cursor"], "max_rows": 100})
+        third = await call(
+            client, "arango_next_page", {"cursor": second["next_cursor"], "max_rows": 100}
+        )
         spent = await call_error(client, "arango_next_page", {"cursor": first["next_cursor"]})
     assert first["rows"] == list(range(1, 11)) and first["truncated"] is True
     assert first["total"] == 25
@@ -55,7 +61,9 @@ async def test_query_errors_carry_errornum_and_hint(http_server: McpHttpServer):
     async with http_server.client() as client:
         syntax = await call_error(client, "arango_query", {"query": "FOR x IN RETURN"})
         missing = await call_error(client, "arango_query", {"query": "RETURN @nope"})
-        no_coll = await call_error(client, "arango_query", {"query": f"FOR d IN {unique_name('none')} RETURN d"})
+        no_coll = await call_error(
+            client, "arango_query", {"query": f"FOR d IN {unique_name('none')} RETURN d"}
+        )
         empty = await call_error(client, "arango_query", {"query": ""})
     assert syntax["errorNum"] == 1501 and syntax["hint"]
     assert missing["errorNum"] == 1551 and "bind_vars" in missing["hint"]
@@ -70,12 +78,20 @@ async def test_query_writes_and_reports_stats(http_server: McpHttpServer):
         written = await call(
             client,
             "arango_query",
-            {"query": "FOR i IN 1..3 INSERT {i} INTO @@c", "bind_vars": {"@c": coll}, "database": "beta"},
+            {
+                "query": "FOR i IN 1..3 INSERT {i} INTO @@c",
+                "bind_vars": {"@c": coll},
+                "database": "beta",
+            },
         )
         read = await call(
             client,
             "arango_query",
-            {"query": "FOR d IN @@c SORT d.i RETURN d.i", "bind_vars": {"@c": coll}, "database": "beta"},
+            {
+                "query": "FOR d IN @@c SORT d.i RETURN d.i",
+                "bind_vars": {"@c": coll},
+                "database": "beta",
+            },
         )
     assert written["stats"]["writesExecuted"] == 3
     assert read["rows"] == [1, 2, 3]

@@ -29,7 +29,12 @@ CONFIG = Config(databases={"a": DatabaseEntry(url="http://h:1")})
 def test_every_tool_is_fully_declared():
     for listed in _wire(CONFIG):
         annotations = listed["annotations"]
-        assert set(annotations) == {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}
+        assert set(annotations) == {
+            "readOnlyHint",
+            "destructiveHint",
+            "idempotentHint",
+            "openWorldHint",
+        }
         assert listed["outputSchema"]["type"] == "object"
         schema = listed["inputSchema"]
         assert schema["type"] == "object" and schema["additionalProperties"] is False
@@ -48,7 +53,10 @@ def test_data_tools_take_the_database_override():
 def test_listing_is_deterministic_and_compact():
     first = json.dumps(_wire(CONFIG), separators=(",", ":"))
     assert first == json.dumps(
-        [t.model_dump(by_alias=True, exclude_none=True, mode="json") for t in build_registry().list_tools(None, CONFIG)],
+        [
+            t.model_dump(by_alias=True, exclude_none=True, mode="json")
+            for t in build_registry().list_tools(None, CONFIG)
+        ],
         separators=(",", ":"),
     )
     # guards growth per tool; the full catalogue's budget (24,000 bytes for ~45 tools)
@@ -75,8 +83,14 @@ def test_bad_declarations_fail_at_import():
 
     def declare(name: str = "arango_x", **overrides):  # type: ignore[no-untyped-def]
         options = dict(
-            title="X", category="documents", args=A, result=R,
-            read_only=True, destructive=False, idempotent=True, open_world=False,
+            title="X",
+            category="documents",
+            args=A,
+            result=R,
+            read_only=True,
+            destructive=False,
+            idempotent=True,
+            open_world=False,
         )
         options.update(overrides)
         return tool(name, **options)(handler)
@@ -96,4 +110,6 @@ def test_bad_declarations_fail_at_import():
 
 def test_docs_match_the_registry():
     committed = (ROOT / "docs" / "tools.md").read_text(encoding="utf-8")
-    assert committed == render(), "regenerate: python -m mcp_arangodb_async.tools.docs > docs/tools.md"
+    assert committed == render(), (
+        "regenerate: python -m mcp_arangodb_async.tools.docs > docs/tools.md"
+    )

@@ -21,7 +21,9 @@ def _params(env: dict[str, str], *args: str, cwd: Path | None = None) -> StdioSe
 async def test_stdio_with_a_config_file(target: Target, lite_dbs: list[str], tmp_path: Path):
     config = write_config(
         tmp_path,
-        config_text({"main": entry(target.url, lite_dbs[0]), "other": entry(target.url, lite_dbs[1])}),
+        config_text(
+            {"main": entry(target.url, lite_dbs[0]), "other": entry(target.url, lite_dbs[1])}
+        ),
     )
     coll = unique_name("stdio")
     errlog = (tmp_path / "stderr.log").open("w")
@@ -44,7 +46,9 @@ async def test_stdio_with_a_config_file(target: Target, lite_dbs: list[str], tmp
     assert target.root_password not in log
 
 
-async def test_stdio_env_only_mode_with_mcp_aliases(target: Target, lite_dbs: list[str], tmp_path: Path):
+async def test_stdio_env_only_mode_with_mcp_aliases(
+    target: Target, lite_dbs: list[str], tmp_path: Path
+):
     env = server_env(
         target.root_password,
         MCP_ARANGO_URL=target.url,
@@ -72,7 +76,9 @@ async def test_stdio_embedded_default_persists_and_is_announced(tmp_path: Path):
     errlog_path = tmp_path / "stderr.log"
     for round_ in range(2):
         with errlog_path.open("w") as errlog:
-            async with Client(stdio_client(_params(env, cwd=tmp_path), errlog=errlog), mode="legacy") as client:
+            async with Client(
+                stdio_client(_params(env, cwd=tmp_path), errlog=errlog), mode="legacy"
+            ) as client:
                 status = await call(client, "arango_get_multi_database_status")
                 if round_ == 0:
                     await call(client, "arango_create_collection", {"name": coll})

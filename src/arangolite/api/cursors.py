@@ -52,7 +52,15 @@ def start_query(call: Call, body: dict[str, Any]) -> tuple[AqlQuery, dict[str, A
     if not isinstance(bind_vars, dict):
         raise ArangoError(E.QUERY_BIND_PARAMETERS_INVALID)
     options = _options(body)
-    query = AqlQuery(call.db, text, bind_vars, options, trx=call.trx, user=call.username).prepare()
+    query = AqlQuery(
+        call.db,
+        text,
+        bind_vars,
+        options,
+        trx=call.trx,
+        user=call.username,
+        tracker=tracker_for(call.engine),
+    ).prepare()
     for name, mode in query.collections.items():
         call.require("rw" if mode == "write" else "ro", collection=name)
     return query, options

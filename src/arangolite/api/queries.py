@@ -9,11 +9,11 @@ from typing import Any
 
 from starlette.responses import Response
 
+from arangolite.api.cursors import start_query
 from arangolite.aql.errors import PARSING, in_phase
 from arangolite.aql.explain import ast_to_json, explain_plan
 from arangolite.aql.parser import parse
 from arangolite.aql.tracking import tracker_for
-from arangolite.api.cursors import start_query
 from arangolite.errors import ArangoError, E
 from arangolite.routing import Call, Route, json_response
 

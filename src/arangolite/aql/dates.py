@@ -265,7 +265,7 @@ def parse_date_string(text: str) -> int | None:
 
 def is_date_string(value: object) -> bool:
     """IS_DATESTRING(): true for strings the date functions accept."""
-    return isinstance(value, str) and _parse_fields(value) is not None
+    return isinstance(value, str) and parse_date_string(value) is not None
 
 
 _DURATION = re.compile(
@@ -538,13 +538,8 @@ def zone_period(zone: zoneinfo.ZoneInfo, utc_ms: int) -> tuple[int | None, int |
 
 @lru_cache(maxsize=1)
 def tzdb_version() -> str:
-    """The IANA database version zoneinfo reads (``"2025b"``)."""
-    try:
-        import tzdata  # type: ignore[import-not-found]
-
-        return str(tzdata.IANA_VERSION)
-    except ImportError:
-        pass
+    """The IANA database version zoneinfo reads (``"2025b"``): the system's
+    files come first, the ``tzdata`` package is zoneinfo's fallback."""
     for root in zoneinfo.TZPATH:
         try:
             first = (Path(root) / "tzdata.zi").read_text(encoding="ascii").split("\n", 1)[0]
@@ -552,7 +547,11 @@ def tzdb_version() -> str:
             continue
         if first.startswith("# version "):
             return first.removeprefix("# version ").strip()
-    return "unknown"
+    try:
+        import tzdata  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return "unknown"
+    return str(tzdata.IANA_VERSION)
 
 
 @lru_cache(maxsize=1)

@@ -36,6 +36,7 @@ from arangolite.aql.planner import (
     FilterNode,
     InsertNode,
     LimitNode,
+    PlanBuilder,
     PlanNode,
     RemoveNode,
     ReplaceNode,
@@ -47,7 +48,6 @@ from arangolite.aql.planner import (
     UpdateNode,
     UpsertNode,
     WindowNode,
-    _Builder,
     mark_limits,
 )
 from arangolite.aql.values import compare, hash_key, is_number, to_bool, type_name
@@ -77,7 +77,7 @@ class Executor:
 
     def compile_query(self, query: ast.Query) -> Callable[[Frame], Rows]:
         """A subquery body: plan it and compile it."""
-        nodes = _Builder(self.parsed, self.bind_vars, self.ctx.db).build(query)
+        nodes = PlanBuilder(self.parsed, self.bind_vars, self.ctx.db).build(query)
         mark_limits(nodes)
         return self.compile_nodes(nodes)
 

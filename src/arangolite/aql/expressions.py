@@ -31,8 +31,10 @@ from arangolite.aql.values import (
     hash_key,
     is_number,
     number,
+    number_to_string,
     to_bool,
     to_number,
+    to_string,
     values_equal,
 )
 from arangolite.errors import ArangoError, E
@@ -103,8 +105,6 @@ def get_indexed(obj: Any, index: Any) -> Any:
         if isinstance(index, str):
             return obj.get(index)
         if is_number(index):
-            from arangolite.aql.values import number_to_string
-
             return obj.get(number_to_string(index))
         return None
     return None
@@ -194,8 +194,6 @@ class ExpressionCompiler:
                     key = key_fn(frame)
                     if key is None:
                         continue
-                    from arangolite.aql.values import to_string
-
                     out[to_string(key)] = value_fn(frame)
             return out
 
@@ -448,6 +446,20 @@ class ExpressionCompiler:
         fn = spec.fn
         ctx = self.ctx
         args = list(node.args)
+        if (
+            node.name in ("LENGTH", "COUNT")
+            and len(args) == 1
+            and isinstance(args[0], ast.CollectionRef | ast.DataSourceParameter)
+        ):
+            # LENGTH(collection) is the documented way to count a collection
+            target = args[0]
+            name = (
+                target.name
+                if isinstance(target, ast.CollectionRef)
+                else str(self.bind_vars[target.name])
+            )
+            collection = ctx.db.collection(name)
+            return lambda frame: collection.count(ctx.trx)
         arg_fns: list[Fn] = []
         for i, arg in enumerate(args):
             if (

@@ -259,9 +259,11 @@ class Shape:
         return edges
 
     def vertices(self) -> list[Vec]:
-        return self.points + [v for line in self.lines for v in line] + [
-            v for loop in self.loops for v in loop.vertices
-        ]
+        return (
+            self.points
+            + [v for line in self.lines for v in line]
+            + [v for loop in self.loops for v in loop.vertices]
+        )
 
     def depth(self, loop: Loop) -> int:
         """How many other loops contain ``loop``: even for shells, odd for holes."""
@@ -478,9 +480,7 @@ def parse_legacy_loop(coordinates: Any, *, geo_json: bool) -> Loop:
 
 def _any_crossing(a: Shape, b: Shape, *, touching: bool) -> bool:
     limit = 0 if touching else 1
-    return any(
-        _crossing(*e1, *e2) >= limit for e1 in a.edges() for e2 in b.edges()
-    )
+    return any(_crossing(*e1, *e2) >= limit for e1 in a.edges() for e2 in b.edges())
 
 
 def contains(outer: Shape, inner: Shape) -> bool:
@@ -498,9 +498,7 @@ def contains(outer: Shape, inner: Shape) -> bool:
         ):
             return False
         if any(
-            inner.contains_point(w)
-            for w in boundary
-            if not any(_same(w, v) for v in loop_vertices)
+            inner.contains_point(w) for w in boundary if not any(_same(w, v) for v in loop_vertices)
         ):
             return False
     return not _any_crossing(outer, inner, touching=False)
@@ -561,9 +559,7 @@ def centroid(shape: Shape) -> Vec:
 
 
 def _steradians(shape: Shape) -> float:
-    return sum(
-        loop.area() * (1 if shape.depth(loop) % 2 == 0 else -1) for loop in shape.loops
-    )
+    return sum(loop.area() * (1 if shape.depth(loop) % 2 == 0 else -1) for loop in shape.loops)
 
 
 def _authalic_latitude(lat: float) -> float:
@@ -592,7 +588,9 @@ def area(shape: Shape, ellipsoid: str = "sphere") -> float:
         lat, lng = to_lat_lng(v)
         return point_from_degrees(math.degrees(_authalic_latitude(math.radians(lat))), lng)
 
-    authalic = Shape(shape.kind, loops=[Loop([mapped(v) for v in lp.vertices]) for lp in shape.loops])
+    authalic = Shape(
+        shape.kind, loops=[Loop([mapped(v) for v in lp.vertices]) for lp in shape.loops]
+    )
     return _steradians(authalic) * r_q2
 
 

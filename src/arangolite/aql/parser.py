@@ -340,8 +340,7 @@ class Parser:
             target = self.parse_expression()
             graph, edges = self._parse_graph_subject()
             options = self._parse_options()
-            limits = {"SHORTEST_PATH": 2}
-            if len(names) > limits.get(kind, 1):
+            if len(names) > (2 if kind == "SHORTEST_PATH" else 1):
                 message = (
                     "SHORTEST_PATH must have one or two return variables"
                     if kind == "SHORTEST_PATH"

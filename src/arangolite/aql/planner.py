@@ -49,7 +49,9 @@ __all__ = [
     "ReplaceNode",
     "RemoveNode",
     "UpsertNode",
+    "PlanBuilder",
     "build_plan",
+    "mark_limits",
     "check_bind_parameters",
 ]
 
@@ -224,7 +226,9 @@ def check_bind_parameters(parsed: ParsedQuery, bind_vars: dict[str, Any]) -> Non
             )
 
 
-class _Builder:
+class PlanBuilder:
+    """Lays out the plan nodes of one query body and records the collections it uses."""
+
     def __init__(self, parsed: ParsedQuery, bind_vars: dict[str, Any], db: Database) -> None:
         self.parsed = parsed
         self.bind_vars = bind_vars
@@ -322,12 +326,12 @@ def build_plan(
 ) -> Plan:
     """Check bind parameters, resolve collections and lay out the top-level plan."""
     check_bind_parameters(parsed, bind_vars)
-    builder = _Builder(parsed, bind_vars, db)
+    builder = PlanBuilder(parsed, bind_vars, db)
     nodes = builder.build(parsed.ast)
     # every subquery's collections count too (they are planned again when run)
     for sub in ast.walk(parsed.ast):
         if isinstance(sub, ast.Subquery):
-            nested = _Builder(parsed, bind_vars, db)
+            nested = PlanBuilder(parsed, bind_vars, db)
             nested.build(sub.query)
             for name, mode in nested.collections.items():
                 if mode == "write" or name not in builder.collections:

@@ -68,10 +68,11 @@ class QueryTracker:
     def remove(self, query: AqlQuery) -> None:
         if self.running.pop(query.id, None) is None:
             return
-        threshold_key = "slowStreamingQueryThreshold" if query.options.get("stream") else "slowQueryThreshold"
-        if (
-            self.properties["trackSlowQueries"]
-            and time.time() - query.started >= float(self.properties[threshold_key])
+        threshold_key = (
+            "slowStreamingQueryThreshold" if query.options.get("stream") else "slowQueryThreshold"
+        )
+        if self.properties["trackSlowQueries"] and time.time() - query.started >= float(
+            self.properties[threshold_key]
         ):
             self.slow.append(self.describe(query, finished=True))
 

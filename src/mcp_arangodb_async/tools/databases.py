@@ -205,7 +205,10 @@ async def get_database_resolution(ctx: ToolContext, args: ResolutionArgs) -> Res
         database=resolution.key,
         level=resolution.level,
         source=resolution.source,
-        levels=[LevelOut.model_validate(level) for level in explain(args.database, ctx.session, ctx.config)],
+        levels=[
+            LevelOut.model_validate(level)
+            for level in explain(args.database, ctx.session, ctx.config)
+        ],
         session=ctx.identity.kind if ctx.identity.session_id else "none (stateless)",
     )
 

@@ -47,7 +47,9 @@ def _arguments(spec: ToolSpec) -> list[str]:
 def _result(spec: ToolSpec) -> list[str]:
     full = compact_schema(spec.result.model_json_schema(mode="serialization"))
     props = full.get("properties", {})
-    return [f"Result fields: {', '.join(f'`{name}` ({_type(sub)})' for name, sub in props.items())}."]
+    return [
+        f"Result fields: {', '.join(f'`{name}` ({_type(sub)})' for name, sub in props.items())}."
+    ]
 
 
 def _hints(spec: ToolSpec) -> str:

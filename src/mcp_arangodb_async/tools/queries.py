@@ -12,7 +12,14 @@ from mcp_arangodb_async.tools.spec import Args, DatabaseArgs, Result, tool
 
 __all__: list[str] = []
 
-_STATS = ("writesExecuted", "writesIgnored", "scannedFull", "scannedIndex", "filtered", "executionTime")
+_STATS = (
+    "writesExecuted",
+    "writesIgnored",
+    "scannedFull",
+    "scannedIndex",
+    "filtered",
+    "executionTime",
+)
 
 
 class PageOut(Result):

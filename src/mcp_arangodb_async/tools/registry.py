@@ -118,7 +118,9 @@ class Registry:
                 raise _invalid_arguments(name, exc) from None
             context = ToolContext(runtime=runtime, identity=identity, session=session)
             if spec.uses_database:
-                context.resolution = resolve(getattr(args, "database", None), session, runtime.config)
+                context.resolution = resolve(
+                    getattr(args, "database", None), session, runtime.config
+                )
                 key = context.resolution.key
                 entry = runtime.config.databases.get(key)
                 if entry is not None and entry.read_only and not spec.read_only:

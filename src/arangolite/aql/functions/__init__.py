@@ -151,6 +151,9 @@ _CHAPTERS = (
     "misc",
     "date",
     "bit",
+    "geo",
+    "fulltext",
+    "vector",
 )
 
 for _chapter in _CHAPTERS:

@@ -313,6 +313,8 @@ def _add_units(ms: int, amount: int | float, unit: int, sign: int) -> int | None
         offset = amount * _UNIT_MS[unit]
     else:
         return None
+    if not math.isfinite(offset):
+        return None
     # a duration in milliseconds, truncated like std::chrono::duration_cast
     return dates.days_from_civil(year, month, day) * MS_PER_DAY + c.time_of_day + sign * int(offset)
 

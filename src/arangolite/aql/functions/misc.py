@@ -13,7 +13,11 @@ from arangolite.storage.keys import is_valid_key
 
 #: functions whose first argument, when written as a bare collection name, means
 #: the name (not the collection's documents)
-COLLECTION_NAME_ARGUMENT = frozenset({"DOCUMENT", "COLLECTION_COUNT", "IS_SAME_COLLECTION"})
+COLLECTION_NAME_ARGUMENT = frozenset(
+    {"DOCUMENT", "COLLECTION_COUNT", "IS_SAME_COLLECTION"}
+    # geo.py / fulltext.py: the legacy index functions
+    | {"NEAR", "WITHIN", "WITHIN_RECTANGLE", "FULLTEXT"}
+)
 
 
 @aql_function("NOT_NULL", min_args=1, max_args=None)

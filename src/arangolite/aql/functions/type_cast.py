@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from arangolite.aql.dates import is_date_string
 from arangolite.aql.functions import FunctionContext, aql_function
 from arangolite.aql.values import number, to_bool, to_number, to_string, type_name
 from arangolite.storage.keys import is_valid_key
-
-# a date string AQL's date functions accept: date, optional time, optional zone
-_DATE_STRING = re.compile(
-    r"^[+-]?\d{4,6}(-\d{1,2}(-\d{1,2})?)?"
-    r"([T ]\d{1,2}:\d{1,2}(:\d{1,2}(\.\d{1,3}\d*)?)?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?$"
-)
 
 
 @aql_function("TO_BOOL", min_args=1, max_args=1)
@@ -75,7 +68,7 @@ def is_object(ctx: FunctionContext, value: Any) -> bool:
 
 @aql_function("IS_DATESTRING", min_args=1, max_args=1)
 def is_datestring(ctx: FunctionContext, value: Any) -> bool:
-    return isinstance(value, str) and _DATE_STRING.match(value) is not None
+    return is_date_string(value)  # the date functions' own parser
 
 
 @aql_function("IS_KEY", min_args=1, max_args=1)
