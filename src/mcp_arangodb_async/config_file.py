@@ -42,6 +42,7 @@ __all__ = [
     "Document",
     "edit_config",
     "read_document",
+    "append_entry",
     "remove_entry",
     "rename_entry",
     "target_path",
@@ -157,8 +158,7 @@ def edit_config(path: Path, change: Callable[[Document], T]) -> T:
             return result
     except Timeout:
         raise ConfigError(
-            f"{path}: another process has held {path.name}.lock for {LOCK_TIMEOUT:.0f} s; "
-            "try again"
+            f"{path}: another process has held {path.name}.lock for {LOCK_TIMEOUT:.0f} s; try again"
         ) from None
 
 
@@ -178,9 +178,7 @@ def _remove_stale_temporaries(path: Path) -> None:
 
 def _atomic_write(path: Path, text: str) -> None:
     directory = path.parent
-    fd, temp_name = tempfile.mkstemp(
-        prefix=_temp_prefix(path), suffix=_TEMP_SUFFIX, dir=directory
-    )
+    fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=_TEMP_SUFFIX, dir=directory)
     try:
         mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
         os.fchmod(fd, mode)
@@ -221,56 +219,126 @@ def _fsync_directory(directory: Path) -> None:
 
 
 # ---------------------------------------------------------------------- comment moves
-def _last_slot(node: Any, key: Any = None) -> tuple[Any, Any] | None:
-    """The (mapping, key) whose trailing comment ends ``node``'s block in the file."""
+# ruamel attaches the lines between two entries (blank lines, the next entry's comments)
+# to the last line of the first one, as that line's "post" comment token. Deleting or
+# appending an entry therefore has to move that token's following lines along, or the
+# next entry's comments would vanish with the removed one, or end up above a new one.
+
+
+def _end_slot(mapping: Any, key: Any) -> tuple[Any, Any]:
+    """The (mapping, key) on whose line the block of ``mapping[key]`` ends."""
     from ruamel.yaml.comments import CommentedMap
 
-    if not isinstance(node, CommentedMap) or not node:
-        return None
-    if node.fa.flow_style():
-        return None
-    last = next(reversed(node))
-    deeper = _last_slot(node[last])
-    return deeper if deeper is not None else (node, last)
+    value = mapping[key]
+    if isinstance(value, CommentedMap) and value and not value.fa.flow_style():
+        return _end_slot(value, next(reversed(value)))
+    return mapping, key
 
 
-def _trailing(slot: tuple[Any, Any] | None) -> Any:
-    if slot is None:
-        return None
+def _post_token(slot: tuple[Any, Any]) -> Any:
     items = slot[0].ca.items.get(slot[1])
     return items[2] if items and len(items) > 2 else None
 
 
+def _set_post_token(slot: tuple[Any, Any], token: Any) -> None:
+    items = slot[0].ca.items.setdefault(slot[1], [None, None, None, None])
+    while len(items) < 4:
+        items.append(None)
+    items[2] = token
+
+
 def _split(value: str) -> tuple[str, str]:
-    """A trailing comment token's text: (end-of-line comment, following lines)."""
+    """A post comment's text: (its end-of-line comment, the lines after it)."""
     head, _, tail = value.partition("\n")
     return head, tail
 
 
-def remove_entry(databases: CommentedMap, key: str) -> None:
-    """Delete ``key``, keeping the comment block that precedes the next entry.
+def _detach_tail(slot: tuple[Any, Any]) -> tuple[Any, str]:
+    """Cut the following lines off the post comment at ``slot``; (token, those lines)."""
+    token = _post_token(slot)
+    if token is None:
+        return None, ""
+    head, tail = _split(token.value)
+    if head:
+        token.value = head + "\n"
+    else:
+        slot[0].ca.items[slot[1]][2] = None
+    return token, tail
 
-    ruamel attaches the lines between two entries to the last line of the first one, so
-    plain deletion would drop the next entry's comments and keep the removed one's.
-    """
+
+def _attach_tail(slot: tuple[Any, Any], tail: str, template: Any) -> None:
+    """Append ``tail`` (lines) after the line at ``slot``."""
+    import copy
+
+    if not tail:
+        return
+    token = _post_token(slot)
+    if token is not None:
+        head, _ = _split(token.value)
+        token.value = f"{head}\n{tail}"
+        return
+    token = copy.copy(template)
+    token.value = "\n" + tail
+    _set_post_token(slot, token)
+
+
+def append_entry(document: CommentedMap, key: str, entry: Any) -> None:
+    """Add ``databases[key]`` at the end, above the comments that follow the last entry."""
+    from ruamel.yaml.comments import CommentedMap
+
+    databases = document.get("databases")
+    if not databases:
+        slot: tuple[Any, Any] = (document, "databases")
+        databases = CommentedMap()
+    else:
+        slot = _end_slot(databases, next(reversed(databases)))
+    template, tail = _detach_tail(slot) if slot[1] in slot[0] else (None, "")
+    if "databases" not in document or document["databases"] is not databases:
+        document["databases"] = databases
+    databases[key] = entry
+    if tail:
+        _attach_tail(_end_slot(databases, key), tail, template)
+
+
+def remove_entry(document: CommentedMap, key: str) -> None:
+    """Delete ``databases[key]``, keeping the comments that belong to its neighbours."""
+    from ruamel.yaml.comments import CommentedMap
+
+    databases = document["databases"]
     keys = list(databases)
     index = keys.index(key)
-    removed_token = _trailing(_last_slot(databases[key]))
-    removed_tail = _split(removed_token.value)[1] if removed_token is not None else ""
+    template, removed_tail = _detach_tail(_end_slot(databases, key))
     if index > 0:
-        previous = _last_slot(databases[keys[index - 1]])
-        token = _trailing(previous)
-        if token is not None:
-            head, _ = _split(token.value)
-            token.value = f"{head}\n{removed_tail}" if head or removed_tail else "\n"
-    elif removed_tail.strip():
-        # the first entry's leading comments live on the mapping itself
-        before = databases.ca.comment
-        if before and len(before) > 1 and before[1]:
-            before[1][0].value = removed_tail.lstrip("\n")
-            del before[1][1:]
-    elif databases.ca.comment and len(databases.ca.comment) > 1:
-        databases.ca.comment[1] = []
+        # the removed entry's own leading comments end the previous entry: replace them
+        previous = _end_slot(databases, keys[index - 1])
+        _detach_tail(previous)
+        _attach_tail(previous, removed_tail, template)
+        del databases[key]
+        return
+    # the first entry's leading comments hang on the mapping (a list shared with its key)
+    lines = [line.strip() for line in removed_tail.splitlines()]
+    text = "\n".join(lines).strip("\n")
+    before = databases.ca.comment
+    preamble = before[1] if before and len(before) > 1 and before[1] else None
+    if len(keys) > 1 and text:
+        if preamble is not None:
+            preamble[0].value = text + "\n"
+            del preamble[1:]
+        elif template is not None:
+            import copy
+
+            token = copy.copy(template)
+            token.value = text + "\n"
+            databases.ca.comment = [None, [token]]
+            items = document.ca.items.setdefault("databases", [None, None, None, None])
+            items[3] = databases.ca.comment[1]
+    elif preamble is not None:
+        preamble.clear()
+    if len(keys) == 1:
+        document["databases"] = CommentedMap()
+        if removed_tail and template is not None:
+            _attach_tail((document, "databases"), removed_tail, template)
+        return
     del databases[key]
 
 

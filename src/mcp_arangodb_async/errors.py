@@ -3,7 +3,7 @@
 ::
 
     McpArangoError
-     ├── ConfigError               the configuration is invalid (startup; CLI exit 2)
+     ├── ConfigError               the configuration is invalid (startup; CLI exit 1)
      └── ToolError                 a tool call failed; the client gets ``isError: true``
           ├── InvalidArguments     arguments failed validation (names the field)
           ├── UnknownDatabase      a database key that is not configured
@@ -22,13 +22,6 @@ traceback, password or token can leak into a reply.
 from __future__ import annotations
 
 from typing import Any
-
-from arangoasync.exceptions import (
-    ArangoClientError,
-    ArangoServerError,
-    ClientConnectionAbortedError,
-    ClientConnectionError,
-)
 
 __all__ = [
     "McpArangoError",
@@ -128,6 +121,14 @@ def hint_for(error_num: int | None) -> str | None:
 
 def from_driver_error(exc: BaseException, *, database: str) -> ToolError:
     """Turn a python-arango-async (or network) exception into a tool error."""
+    # imported here: the CLI imports this module, and most commands never load the driver
+    from arangoasync.exceptions import (
+        ArangoClientError,
+        ArangoServerError,
+        ClientConnectionAbortedError,
+        ClientConnectionError,
+    )
+
     if isinstance(exc, ArangoServerError):
         error_num = exc.error_code if exc.error_code != exc.http_code else None
         if error_num is None and exc.http_code == 401:

@@ -169,7 +169,7 @@ def test_mcp_default_database_must_be_a_key_and_limits_from_env(tmp_path: Path):
         load_config(str(path), {"MCP_ARANGO_MAX_ROWS": "0"})
 
 
-def test_cli_reports_a_bad_file_in_one_line_and_exits_2(tmp_path: Path):
+def test_cli_reports_a_bad_file_in_one_line_and_exits_1(tmp_path: Path):
     path = tmp_path / "bad.yaml"
     path.write_text("databases:\n  prod: {url: 'http://h:1', pasword_env: X}\n")
     done = subprocess.run(
@@ -179,7 +179,7 @@ def test_cli_reports_a_bad_file_in_one_line_and_exits_2(tmp_path: Path):
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
-    assert done.returncode == 2
+    assert done.returncode == 1
     assert done.stdout == ""
     assert f"Error: {path}: databases.prod.pasword_env: unknown field" in done.stderr
     assert "Traceback" not in done.stderr

@@ -14,7 +14,9 @@ so the command refuses and says how to confirm, rather than hang or assume "yes"
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Mapping
 from enum import Enum
 from typing import TextIO
@@ -52,6 +54,26 @@ def _prompt_stream() -> TextIO:
     return sys.stdout if sys.stdout.isatty() else sys.stderr
 
 
+def _read_answer() -> str:
+    """One line from the terminal; Ctrl-C or Ctrl-D is an empty answer.
+
+    The prompt runs inside ``asyncio.run``, whose SIGINT handler only cancels the main
+    task — a blocking read would not notice until Enter. Python's default handler is put
+    back for the duration, so Ctrl-C interrupts the read at once.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    restore = threading.current_thread() is threading.main_thread()
+    if restore:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return sys.stdin.readline()
+    except KeyboardInterrupt:
+        return ""
+    finally:
+        if restore:
+            signal.signal(signal.SIGINT, previous)
+
+
 def decide(
     args: argparse.Namespace,
     reporter: Reporter,
@@ -72,10 +94,7 @@ def decide(
     reporter.preview(actions, stream=out)
     out.write(PROMPT)
     out.flush()
-    try:
-        answer = sys.stdin.readline()
-    except KeyboardInterrupt:
-        answer = ""
+    answer = _read_answer()
     if not answer:  # end of input (Ctrl-D) or Ctrl-C
         out.write("\n")
     out.write("\n")

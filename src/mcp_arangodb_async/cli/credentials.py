@@ -175,7 +175,9 @@ def user_login(args: argparse.Namespace, environ: Mapping[str, str]) -> Login:
 def new_user_password(args: argparse.Namespace, environ: Mapping[str, str], username: str) -> str:
     """The password a command gives a user it creates (never empty)."""
     var = args.arango_password_env
-    password = secret(environ, var, f"the password for new user '{username}'", "--arango-password-env")
+    password = secret(
+        environ, var, f"the password for new user '{username}'", "--arango-password-env"
+    )
     if not password:
         raise CommandError(f"{var} is empty: a new user needs a password")
     return password

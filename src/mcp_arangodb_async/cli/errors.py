@@ -86,7 +86,9 @@ def translate(exc: BaseException, peer: Peer | None = None) -> McpArangoError:
             return CommandError(f"authentication failed for {who} at {where}{var}")
         error_num = exc.error_code if exc.error_code != exc.http_code else None
         text = exc.error_message or _ERROR_TEXT.get(error_num or 0) or f"HTTP {exc.http_code}"
-        code = f"errorNum {error_num}, HTTP {exc.http_code}" if error_num else f"HTTP {exc.http_code}"
+        code = (
+            f"errorNum {error_num}, HTTP {exc.http_code}" if error_num else f"HTTP {exc.http_code}"
+        )
         return CommandError(f"{text} ({code})")
     if isinstance(exc, ClientConnectionAbortedError | ClientConnectionError | ConnectionError):
         return CommandError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -47,8 +48,8 @@ def add_command(
     parser: argparse.ArgumentParser = subcommands.add_parser(
         name,
         aliases=list(aliases),
-        help=help + (f" (alias: {', '.join(aliases)})" if aliases else ""),
-        description=description or help[:1].upper() + help[1:] + ".",
+        help=help,
+        description=textwrap.fill(description or help[:1].upper() + help[1:] + ".", 88),
         epilog=_epilog(examples, aliases, name),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -66,9 +67,7 @@ def add_group(
     examples: Sequence[str] = (),
 ) -> Any:
     """A command that only holds subcommands (``db``, ``db config``, ``user``)."""
-    parser = add_command(
-        subcommands, name, help=help, description=description, examples=examples
-    )
+    parser = add_command(subcommands, name, help=help, description=description, examples=examples)
     parser.set_defaults(handler=lambda args: _missing(parser))
     return parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", title="commands")
 

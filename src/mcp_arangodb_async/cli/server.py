@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(args.config_path)
     if args.stateless and args.transport != "http":
         print("Error: --stateless applies to --transport http only", file=sys.stderr)
-        return 2
+        return 1
     runtime = Runtime.create(config, transport=args.transport, stateless=args.stateless)
     if args.transport == "stdio":
         asyncio.run(run_stdio(runtime))

@@ -19,7 +19,6 @@ from mcp_arangodb_async.cli.credentials import (
     NEW_PASSWORD_VAR,
     ROOT_USERNAME,
     USERNAME_VAR,
-    variable_name,
     add_env_file_argument,
     add_password_argument,
     add_root_password_argument,
@@ -28,6 +27,7 @@ from mcp_arangodb_async.cli.credentials import (
     new_user_password,
     secret,
     user_login,
+    variable_name,
 )
 from mcp_arangodb_async.cli.db import PERMISSIONS, explicit_grants
 from mcp_arangodb_async.cli.errors import EXIT_OK, CommandError
@@ -324,9 +324,7 @@ async def _databases(args: argparse.Namespace) -> int:
 async def _password(args: argparse.Namespace) -> int:
     environ = environment(args)
     login = user_login(args, environ)
-    new_password = secret(
-        environ, args.new_password_env, "the new password", "--new-password-env"
-    )
+    new_password = secret(environ, args.new_password_env, "the new password", "--new-password-env")
     if not new_password:
         raise CommandError(f"{args.new_password_env} is empty: choose a non-empty password")
     async with system_database(login) as sys_db:
