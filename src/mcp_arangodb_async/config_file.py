@@ -41,9 +41,12 @@ __all__ = [
     "NEW_FILE_HEADER",
     "Document",
     "edit_config",
+    "preview_edit",
     "read_document",
     "append_entry",
+    "append_key",
     "remove_entry",
+    "remove_key",
     "rename_entry",
     "target_path",
 ]
@@ -160,6 +163,14 @@ def edit_config(path: Path, change: Callable[[Document], T]) -> T:
         raise ConfigError(
             f"{path}: another process has held {path.name}.lock for {LOCK_TIMEOUT:.0f} s; try again"
         ) from None
+
+
+def preview_edit(path: Path, change: Callable[[Document], T]) -> T:
+    """What :func:`edit_config` would do, checks included, without writing (no lock)."""
+    doc = read_document(path)
+    result = change(doc)
+    parse_config_text(doc.dump(), where=f"{path} (after the change)")
+    return result
 
 
 def _temp_prefix(path: Path) -> str:
@@ -282,19 +293,47 @@ def _attach_tail(slot: tuple[Any, Any], tail: str, template: Any) -> None:
     _set_post_token(slot, token)
 
 
+def append_key(mapping: CommentedMap, key: str, value: Any) -> None:
+    """Add ``mapping[key]`` last, above the comment lines that followed the old last item."""
+    template, tail = (None, "")
+    if mapping:
+        template, tail = _detach_tail(_end_slot(mapping, next(reversed(mapping))))
+    mapping[key] = value
+    if tail:
+        _attach_tail(_end_slot(mapping, key), tail, template)
+
+
+def remove_key(mapping: CommentedMap, key: str) -> None:
+    """Delete ``mapping[key]`` (not the first key), keeping the lines that follow it.
+
+    The lines before ``key`` (its own comments) end the previous item: they go; the lines
+    after it (the next item's comments) take their place.
+    """
+    keys = list(mapping)
+    index = keys.index(key)
+    if index == 0:
+        raise ValueError("remove_key cannot remove the first key")
+    template, tail = _detach_tail(_end_slot(mapping, key))
+    previous = _end_slot(mapping, keys[index - 1])
+    _detach_tail(previous)
+    _attach_tail(previous, tail, template)
+    del mapping[key]
+
+
 def append_entry(document: CommentedMap, key: str, entry: Any) -> None:
     """Add ``databases[key]`` at the end, above the comments that follow the last entry."""
     from ruamel.yaml.comments import CommentedMap
 
     databases = document.get("databases")
-    if not databases:
-        slot: tuple[Any, Any] = (document, "databases")
-        databases = CommentedMap()
-    else:
-        slot = _end_slot(databases, next(reversed(databases)))
-    template, tail = _detach_tail(slot) if slot[1] in slot[0] else (None, "")
-    if "databases" not in document or document["databases"] is not databases:
-        document["databases"] = databases
+    if databases:
+        append_key(databases, key, entry)
+        return
+    # no entries yet: the lines after `databases:` hang on that key
+    template, tail = (
+        _detach_tail((document, "databases")) if "databases" in document else (None, "")
+    )
+    databases = CommentedMap()
+    document["databases"] = databases
     databases[key] = entry
     if tail:
         _attach_tail(_end_slot(databases, key), tail, template)
@@ -306,15 +345,10 @@ def remove_entry(document: CommentedMap, key: str) -> None:
 
     databases = document["databases"]
     keys = list(databases)
-    index = keys.index(key)
-    template, removed_tail = _detach_tail(_end_slot(databases, key))
-    if index > 0:
-        # the removed entry's own leading comments end the previous entry: replace them
-        previous = _end_slot(databases, keys[index - 1])
-        _detach_tail(previous)
-        _attach_tail(previous, removed_tail, template)
-        del databases[key]
+    if keys.index(key) > 0:
+        remove_key(databases, key)
         return
+    template, removed_tail = _detach_tail(_end_slot(databases, key))
     # the first entry's leading comments hang on the mapping (a list shared with its key)
     lines = [line.strip() for line in removed_tail.splitlines()]
     text = "\n".join(lines).strip("\n")

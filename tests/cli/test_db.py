@@ -55,21 +55,17 @@ async def test_add_with_user_then_remove_reports_the_revoked_permission(
     text = cli.run("db", "list")
     assert name in text.stdout.splitlines()
 
-    preview = cli.run("db", "rm", name, "--dry-run")
-    assert preview.stdout.splitlines()[:3] == [
-        "db remove (dry-run):",
-        f"[REMOVED - DRY-RUN] Database '{name}'",
-        f"[REVOKED - DRY-RUN] Permission: {user} → {name} (was: rw)",
-    ]
+    # (a real ArangoDB may list root's grant too: check our user's line, not the count)
+    preview = cli.run("db", "rm", name, "--dry-run").stdout.splitlines()
+    assert preview[:2] == ["db remove (dry-run):", f"[REMOVED - DRY-RUN] Database '{name}'"]
+    assert f"[REVOKED - DRY-RUN] Permission: {user} → {name} (was: rw)" in preview
     assert await sys_db.has_database(name)
 
     done = cli.run("db", "remove", name, "--yes")
     assert done.returncode == 0
-    assert done.stdout.splitlines()[:3] == [
-        "db remove:",
-        f"[REMOVED] Database '{name}'",
-        f"[REVOKED] Permission: {user} → {name} (was: rw)",
-    ]
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["db remove:", f"[REMOVED] Database '{name}'"]
+    assert f"[REVOKED] Permission: {user} → {name} (was: rw)" in lines
     assert not await sys_db.has_database(name)
     assert await sys_db.has_user(user)  # removing a database keeps its users
 
@@ -82,8 +78,9 @@ async def test_confirmation_accepted_on_a_terminal_shows_preview_then_results_in
     done = cli.pty("db", "add", name, answer="y")
     assert done.returncode == 0, done.stdout
     # pending: present tense, dim green; done: past tense, bright green
-    assert f"The following actions will be performed:\n  {ESC}2;32m[ADD]{ESC}0m Database '{name}'\n" in (
-        done.stdout
+    assert (
+        f"The following actions will be performed:\n  {ESC}2;32m[ADD]{ESC}0m Database '{name}'\n"
+        in (done.stdout)
     )
     assert "Are you sure you want to proceed? [y/N]: y\n" in done.stdout
     assert f"db add:\n{ESC}92m[ADDED]{ESC}0m Database '{name}'\n" in done.stdout
@@ -140,7 +137,13 @@ async def test_failed_user_step_rolls_back_the_database_and_says_so(
         assert cli.run("user", "add", user, "--yes").returncode == 0
 
     done = cli.pty(
-        "db", "add", name, "--with-user", user, answer="y", on_prompt=someone_creates_the_user,
+        "db",
+        "add",
+        name,
+        "--with-user",
+        user,
+        answer="y",
+        on_prompt=someone_creates_the_user,
         env={"NO_COLOR": "1"},
     )
     assert done.returncode == 1
@@ -148,10 +151,11 @@ async def test_failed_user_step_rolls_back_the_database_and_says_so(
     assert results.startswith(
         f"[ADDED] Database '{name}'\n[REMOVED] Database '{name}' (rolled back)\n"
     )
-    assert (
-        f"Error: add User '{user}' (active: true) failed: user already exists "
-        "(errorNum 1702, HTTP 409); rolled back: Database"
-    ) in results
+    error = results.splitlines()[2]
+    assert error.startswith(f"Error: add User '{user}' (active: true) failed: ")
+    assert error.endswith(
+        f"(errorNum 1702, HTTP 409); rolled back: Database '{name}' removed again"
+    )
     assert not await sys_db.has_database(name)
     assert await sys_db.has_user(user)  # the other party's user is untouched
 
@@ -208,7 +212,12 @@ async def test_env_file_and_variable_name_overrides(
     env_file.write_text(f"ARANGO_URL={target.url}\nMY_ROOT_PW={target.root_password}\n")
     # the process environment points elsewhere; the file wins
     done = cli.run(
-        "db", "list", "--env-file", str(env_file), "--arango-root-password-env", "MY_ROOT_PW",
+        "db",
+        "list",
+        "--env-file",
+        str(env_file),
+        "--arango-root-password-env",
+        "MY_ROOT_PW",
         env={"ARANGO_URL": "http://127.0.0.1:9", "ARANGO_ROOT_PASSWORD": None},
     )
     assert done.returncode == 0, done.stderr

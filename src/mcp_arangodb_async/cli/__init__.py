@@ -35,7 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_command(commands, "version", help="print the package and Python versions")
+    add_command(
+        commands,
+        "version",
+        help="print the package and Python versions",
+        examples=("mcp-arangodb-async version",),
+    )
     server.add_parser(commands)
     health.add_parser(commands)
     db.add_parser(commands)

@@ -17,7 +17,8 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from enum import Enum
 from typing import TextIO
 
@@ -54,24 +55,22 @@ def _prompt_stream() -> TextIO:
     return sys.stdout if sys.stdout.isatty() else sys.stderr
 
 
-def _read_answer() -> str:
-    """One line from the terminal; Ctrl-C or Ctrl-D is an empty answer.
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Let Ctrl-C raise ``KeyboardInterrupt`` while we wait for the user.
 
     The prompt runs inside ``asyncio.run``, whose SIGINT handler only cancels the main
     task — a blocking read would not notice until Enter. Python's default handler is put
-    back for the duration, so Ctrl-C interrupts the read at once.
+    back for the duration (before the prompt is shown, so no signal can slip in between).
     """
-    previous = signal.getsignal(signal.SIGINT)
-    restore = threading.current_thread() is threading.main_thread()
-    if restore:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        return sys.stdin.readline()
-    except KeyboardInterrupt:
-        return ""
+        yield
     finally:
-        if restore:
-            signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, previous)
 
 
 def decide(
@@ -91,10 +90,14 @@ def decide(
             f"pass --yes (or set {YES_ENV}=1) to proceed, or --dry-run to preview"
         )
     out = _prompt_stream()
-    reporter.preview(actions, stream=out)
-    out.write(PROMPT)
-    out.flush()
-    answer = _read_answer()
+    with _interruptible():
+        try:
+            reporter.preview(actions, stream=out)
+            out.write(PROMPT)
+            out.flush()
+            answer = sys.stdin.readline()  # "" at end of input (Ctrl-D)
+        except KeyboardInterrupt:
+            answer = ""
     if not answer:  # end of input (Ctrl-D) or Ctrl-C
         out.write("\n")
     out.write("\n")

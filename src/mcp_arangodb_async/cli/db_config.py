@@ -31,9 +31,11 @@ from mcp_arangodb_async.config import Config, DatabaseEntry, load_config
 from mcp_arangodb_async.config_file import (
     Document,
     append_entry,
+    append_key,
     edit_config,
-    read_document,
+    preview_edit,
     remove_entry,
+    remove_key,
     rename_entry,
     target_path,
 )
@@ -234,8 +236,8 @@ def describe_target(entry: DatabaseEntry | dict[str, Any]) -> str:
     url = entry["url"] if isinstance(entry, dict) else entry.url
     database = entry.get("database", "_system") if isinstance(entry, dict) else entry.database
     urls = [url] if isinstance(url, str) else list(url)
-    shown = urls[0].rstrip("/") + (f" (+{len(urls) - 1})" if len(urls) > 1 else "")
-    return f"{shown}/{database}"
+    more = f" (+{len(urls) - 1} more)" if len(urls) > 1 else ""
+    return f"{urls[0].rstrip('/')}/{database}{more}"
 
 
 def _given_fields(args: argparse.Namespace) -> dict[str, Any]:
@@ -310,7 +312,7 @@ def _config_step(
     path: Any, change: Callable[[Document], list[Action]]
 ) -> tuple[list[Action], Step]:
     """Preview ``change`` on the file as it is now, and the step that applies it for real."""
-    preview = change(read_document(path))
+    preview = preview_edit(path, change)
 
     async def run() -> list[Action]:
         return edit_config(path, change)
@@ -351,6 +353,8 @@ async def _add(args: argparse.Namespace) -> int:
 def _shown(value: Any) -> str:
     if value is None:
         return "(unset)"
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, list | tuple):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return str(value)
@@ -395,10 +399,12 @@ async def _update(args: argparse.Namespace) -> int:
             before, after = current.get(field), merged.get(field)
             if before == after and (field in merged) == (field in current):
                 continue
-            if field in merged:
+            if field in merged and field in entry:
                 entry[field] = _yaml_value(after)
+            elif field in merged:
+                append_key(entry, field, _yaml_value(after))
             else:
-                del entry[field]
+                remove_key(entry, field)
             actions.append(
                 Action(
                     Consequence.UPDATE,
@@ -470,7 +476,7 @@ def _list(args: argparse.Namespace) -> int:
     rows = [("KEY", "URL", "DATABASE", "USERNAME", "PASSWORD_ENV", "DESCRIPTION")]
     for key, entry in config.databases.items():
         marks = " *" if key == config.default_database else ""
-        flags = " (read-only)" if entry.read_only else ""
+        notes = " ".join(filter(None, [entry.description, "(read-only)" * entry.read_only]))
         rows.append(
             (
                 key + marks,
@@ -478,7 +484,7 @@ def _list(args: argparse.Namespace) -> int:
                 entry.database,
                 entry.username,
                 entry.password_env or "-",
-                (entry.description or "") + flags,
+                notes,
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
@@ -588,6 +594,6 @@ def _test_error(status: Any, config: Config, environ: dict[str, str]) -> str:
     """The failure of one test, pointing at an unset password variable when there is one."""
     message = str((status.error or {}).get("message", "unreachable"))
     var = config.databases[status.key].password_env
-    if var and var not in environ:
+    if var and var not in environ and (status.error or {}).get("httpStatus") == 401:
         message += f" ({var} is not set)"
     return message
