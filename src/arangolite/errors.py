@@ -142,6 +142,7 @@ class E:
     GRAPH_COULD_NOT_CHANGE_EDGE = 1908
     GRAPH_TOO_MANY_ITERATIONS = 1909
     GRAPH_INVALID_FILTER_RESULT = 1910
+    GRAPH_NEGATIVE_EDGE_WEIGHT = 1917
     GRAPH_COLLECTION_MULTI_USE = 1920
     GRAPH_COLLECTION_USE_IN_MULTI_GRAPHS = 1921
     GRAPH_CREATE_MISSING_NAME = 1922
@@ -305,6 +306,7 @@ ERRORS: dict[int, tuple[str, int]] = {
     E.GRAPH_CREATE_MISSING_NAME: ("missing graph name", 400),
     E.GRAPH_CREATE_MALFORMED_EDGE_DEFINITION: ("malformed edge definition", 400),
     E.GRAPH_NOT_FOUND: ("graph '%s' not found", 404),
+    E.GRAPH_NEGATIVE_EDGE_WEIGHT: ("negative edge weight found", 400),
     E.GRAPH_DUPLICATE: ("graph already exists", 409),
     E.GRAPH_VERTEX_COL_DOES_NOT_EXIST: (
         "vertex collection does not exist or is not part of the graph",

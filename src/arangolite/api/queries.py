@@ -12,6 +12,7 @@ from starlette.responses import Response
 from arangolite.api.cursors import start_query
 from arangolite.aql.errors import PARSING, in_phase
 from arangolite.aql.explain import ast_to_json, explain_plan
+from arangolite.aql.optimizer import RULE_NAMES
 from arangolite.aql.parser import parse
 from arangolite.aql.tracking import tracker_for
 from arangolite.errors import ArangoError, E
@@ -53,7 +54,7 @@ async def explain(call: Call) -> Response:
     assert query.plan is not None
     plan = explain_plan(query.plan, call.db)
     stats = {
-        "rulesExecuted": 0,
+        "rulesExecuted": len(RULE_NAMES),
         "rulesSkipped": 0,
         "plansCreated": 1,
         "peakMemoryUsage": 0,
@@ -93,8 +94,15 @@ async def kill_query(call: Call) -> Response:
 
 
 async def optimizer_rules(call: Call) -> Response:
-    # no optimizer rules yet: the plan is the query's operations in order
-    return json_response([])
+    flags = {
+        "hidden": False,
+        "clusterOnly": False,
+        "canBeDisabled": True,
+        "canCreateAdditionalPlans": False,
+        "disabledByDefault": False,
+        "enterpriseOnly": False,
+    }
+    return json_response([{"name": name, "flags": dict(flags)} for name in RULE_NAMES])
 
 
 routes = [

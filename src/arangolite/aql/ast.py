@@ -366,6 +366,8 @@ class Collect(Operation):
     into_vars: tuple[Var, ...]
     count_into: Var | None
     options: Expr | None
+    #: whether ``into_vars`` were named by ``KEEP`` (else they are the implicit captures)
+    keep: bool = False
 
 
 @dataclass(frozen=True, slots=True)

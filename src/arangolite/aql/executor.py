@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import cmp_to_key
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -27,6 +27,7 @@ from arangolite.aql import ast
 from arangolite.aql.context import PAUSE, QueryContext
 from arangolite.aql.expressions import ExpressionCompiler, Fn, Frame
 from arangolite.aql.functions import FUNCTIONS
+from arangolite.aql.index_scan import IndexNode, index_stage
 from arangolite.aql.parser import ParsedQuery, is_constant
 from arangolite.aql.planner import (
     CalculationNode,
@@ -53,6 +54,9 @@ from arangolite.aql.planner import (
 from arangolite.aql.values import compare, hash_key, is_number, to_bool, type_name
 from arangolite.errors import ArangoError, E
 
+if TYPE_CHECKING:
+    from arangolite.aql.profile import Profiler
+
 __all__ = ["Executor", "Stage"]
 
 #: rows between two PAUSE markers from an enumeration
@@ -77,17 +81,24 @@ class Executor:
 
     def compile_query(self, query: ast.Query) -> Callable[[Frame], Rows]:
         """A subquery body: plan it and compile it."""
+        from arangolite.aql.optimizer import optimize
+
         nodes = PlanBuilder(self.parsed, self.bind_vars, self.ctx.db).build(query)
+        nodes, _rules = optimize(nodes, self.ctx.db, self.bind_vars, options=self.ctx.options)
         mark_limits(nodes)
         return self.compile_nodes(nodes)
 
-    def compile_nodes(self, nodes: list[PlanNode]) -> Callable[[Frame], Rows]:
+    def compile_nodes(
+        self, nodes: list[PlanNode], profiler: Profiler | None = None
+    ) -> Callable[[Frame], Rows]:
         stages: list[Stage] = []
         for node in nodes:
             factory = self.STAGES.get(type(node))
             if factory is None:
                 raise ArangoError(E.INTERNAL, f"no executor for {type(node).__name__}")
             stage = factory(self, node)
+            if profiler is not None:
+                stage = profiler.wrap(node, stage)
             if stage is not None:
                 stages.append(stage)
         if not isinstance(nodes[-1], ReturnNode):
@@ -330,6 +341,21 @@ class Executor:
 
         return stage
 
+    def _window(self, node: WindowNode) -> Stage:
+        from arangolite.aql.window import window_stage
+
+        return window_stage(self, node)
+
+    def _traversal(self, node: TraversalNode) -> Stage:
+        from arangolite.aql.traversal import traversal_stage
+
+        return traversal_stage(self, node)
+
+    def _paths(self, node: ShortestPathNode) -> Stage:
+        from arangolite.aql.paths import path_stage
+
+        return path_stage(self, node)
+
     def _unsupported(self, node: PlanNode) -> Stage:
         what = {
             WindowNode: "WINDOW",
@@ -376,14 +402,15 @@ class Executor:
         SingletonNode: _singleton,
         EnumerateCollectionNode: _enumerate_collection,
         EnumerateListNode: _enumerate_list,
+        IndexNode: index_stage,
         CalculationNode: _calculation,
         FilterNode: _filter,
         SortNode: _sort,
         LimitNode: _limit,
         CollectNode: _collect,
-        WindowNode: _unsupported,
-        TraversalNode: _unsupported,
-        ShortestPathNode: _unsupported,
+        WindowNode: _window,
+        TraversalNode: _traversal,
+        ShortestPathNode: _paths,
         ReturnNode: _return,
         InsertNode: _modification,
         UpdateNode: _modification,

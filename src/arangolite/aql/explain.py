@@ -6,8 +6,8 @@ AST nodes are dumped as ``{"type": <ArangoDB's node type name>, "subNodes":
 the planner's node chain, expanded the way ArangoDB's explain shows it: every
 expression that is not a plain variable gets a ``CalculationNode`` writing a
 temporary variable (``#1``, ``#2`` …) that the ``FilterNode``, ``ReturnNode``
-etc. then read. No optimizer rules run yet, so ``rules`` is empty and costs are
-rough estimates.
+etc. then read. ``rules`` lists the optimizer rules that changed the plan;
+costs are rough estimates. ``IndexNode`` is rendered by :mod:`explain_index`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from arangolite.aql import ast
+from arangolite.aql.index_scan import IndexNode
 from arangolite.aql.planner import (
     CalculationNode,
     CollectNode,
@@ -27,13 +28,15 @@ from arangolite.aql.planner import (
     Plan,
     PlanNode,
     ReturnNode,
+    ShortestPathNode,
     SortNode,
+    TraversalNode,
 )
 
 if TYPE_CHECKING:
     from arangolite.storage.databases import Database
 
-__all__ = ["ast_to_json", "explain_plan"]
+__all__ = ["ast_to_json", "explain_plan", "explain_with_ids"]
 
 _BINARY = {
     "&&": "logical and",
@@ -302,22 +305,74 @@ class _Renderer:
                 if var is not None:
                     fields_[label] = self.var(var)
             self.add(node.TYPE, **fields_)
+        elif isinstance(node, TraversalNode | ShortestPathNode):
+            self.graph_node(node)
         else:
             self.add(node.TYPE)
+
+    def graph_node(self, node: TraversalNode | ShortestPathNode) -> None:
+        """Traversals and path searches; the ``K_…`` searches are ArangoDB's
+        ``EnumeratePathsNode``."""
+        op = node.op
+        fields_: dict[str, Any] = {"database": self.db.name}
+        if isinstance(op.graph, ast.Literal):
+            fields_["graph"] = op.graph.value
+        fields_["isLocalGraphNode"] = False
+        fields_["isUsedAsSatellite"] = False
+        fields_["vertexOutVariable"] = self.var(op.vertex)
+        if op.edge is not None:
+            fields_["edgeOutVariable"] = self.var(op.edge)
+        node_type = "TraversalNode"
+        if isinstance(node, TraversalNode):
+            fields_["inVariable"] = self.calculation(op.start)
+            if op.path is not None:
+                fields_["pathOutVariable"] = self.var(op.path)
+        else:
+            fields_["startInVariable"] = self.calculation(op.start)
+            fields_["targetInVariable"] = self.calculation(op.target)
+            node_type = "ShortestPathNode" if op.kind == "SHORTEST_PATH" else "EnumeratePathsNode"
+            if node_type == "EnumeratePathsNode":
+                fields_["pathType"] = op.kind
+        self.items *= 10
+        self.add(node_type, **fields_)
 
 
 def explain_plan(plan: Plan, db: Database) -> dict[str, Any]:
     """The ``plan`` object of ``POST /_api/explain``."""
+    return explain_with_ids(plan, db)[0]
+
+
+def explain_with_ids(plan: Plan, db: Database) -> tuple[dict[str, Any], dict[int, int]]:
+    """The explained plan, and ``id(plan node)`` -> the id of its node in it
+    (what ``options.profile`` reports per node)."""
     renderer = _Renderer(plan, db)
+    ids: dict[int, int] = {}
     for node in plan.nodes:
-        renderer.render(node)
+        if isinstance(node, IndexNode):
+            render_index_node(renderer, node)
+        else:
+            renderer.render(node)
+        if renderer.nodes:
+            ids[id(node)] = renderer.nodes[-1]["id"]
     last = renderer.nodes[-1] if renderer.nodes else {"estimatedCost": 0, "estimatedNrItems": 0}
     return {
         "nodes": renderer.nodes,
-        "rules": [],
+        "rules": list(plan.rules),
         "collections": [{"name": n, "type": mode} for n, mode in sorted(plan.collections.items())],
         "variables": sorted(renderer.variables.values(), key=lambda v: v["id"]),
         "estimatedCost": last["estimatedCost"],
         "estimatedNrItems": last["estimatedNrItems"],
         "isModificationQuery": plan.is_modification,
-    }
+    }, ids
+
+
+def render_index_node(renderer: _Renderer, node: IndexNode) -> None:
+    """An ``IndexNode`` as ArangoDB explains it (index definition, condition, order)."""
+    from arangolite.aql.explain_index import index_node_fields
+
+    renderer.items = max(1, renderer.items) * max(1, node.estimated_items)
+    renderer.add(
+        "IndexNode",
+        cost_factor=0.1,
+        **index_node_fields(node, renderer.db.name, renderer.var(node.var)),
+    )

@@ -591,6 +591,7 @@ class Parser:
             into_vars=into_vars,
             count_into=count_into,
             options=options,
+            keep=has_keep,
         )
 
     def _collect_captures(self) -> tuple[ast.Var, ...]:

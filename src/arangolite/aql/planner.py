@@ -11,13 +11,13 @@ result says which collections the query reads and writes, so the API layer can
 check permissions before execution.
 
 Each node keeps the AST it came from; :mod:`arangolite.aql.executor` turns nodes
-into running operators. Optimizer rules (index use, …) are a later addition: the
-plan is currently the query's operations in order, which ``rules: []`` in
-explain output states honestly.
+into running operators. :func:`build_plan` then runs the optimizer rules
+(:mod:`arangolite.aql.optimizer`: index use, moving filters, …) over the nodes.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -197,6 +197,11 @@ class Plan:
     bind_vars: dict[str, Any]
     #: collection name -> "read" | "write" (what permission checks need)
     collections: dict[str, str] = field(default_factory=dict)
+    #: the optimizer rules that changed the plan, in rule order (explain's ``rules``)
+    rules: list[str] = field(default_factory=list)
+    #: seconds spent building / optimizing (``options.profile`` phases)
+    build_time: float = 0.0
+    optimize_time: float = 0.0
 
     @property
     def is_modification(self) -> bool:
@@ -257,6 +262,24 @@ class PlanBuilder:
             self.collections[collection.name] = mode
         return collection.name
 
+    def use_graph(
+        self, graph: ast.Expr | None, edges: tuple[tuple[str | None, ast.Expr], ...]
+    ) -> None:
+        """Record the collections of a traversal or path search (1924: unknown graph)."""
+        if graph is None:
+            for _direction, coll in edges:
+                self.use(self.collection_name(coll), "read")
+            return
+        from arangolite.aql.graph_access import graph_edge_collections
+
+        name = graph.value if isinstance(graph, ast.Literal) else None
+        if isinstance(graph, ast.BindParameter):
+            name = self.bind_vars.get(graph.name)
+        edge_names, vertex_names = graph_edge_collections(self.db, name)
+        for collection in edge_names + vertex_names:
+            if self.db.find(collection) is not None:
+                self.use(collection, "read")
+
     def scan_expressions(self, node: Any) -> None:
         """Record collections read by name inside expressions."""
         for sub in ast.walk(node):
@@ -292,7 +315,11 @@ class PlanBuilder:
             self.scan_expressions((op.groups, op.aggregates, op.into_expr))
             return [CollectNode(self.new_id(), op)]
         if isinstance(op, ast.Window):
-            self.scan_expressions(op.aggregates)
+            self.scan_expressions((op.range_expr, op.aggregates))
+            if op.range_expr is not None:
+                # a range window needs its rows ordered by the range value
+                sort = SortNode(self.new_id(), [(op.range_expr, True)])
+                return [sort, WindowNode(self.new_id(), op)]
             return [WindowNode(self.new_id(), op)]
         if isinstance(op, ast.Return):
             self.scan_expressions(op.expr)
@@ -302,13 +329,11 @@ class PlanBuilder:
                 self.use(self.collection_name(name), "read")
             return []
         if isinstance(op, ast.Traversal):
-            for _direction, coll in op.edge_collections:
-                self.use(self.collection_name(coll), "read")
+            self.use_graph(op.graph, op.edge_collections)
             self.scan_expressions((op.start, op.prune))
             return [TraversalNode(self.new_id(), op)]
         if isinstance(op, ast.ShortestPath):
-            for _direction, coll in op.edge_collections:
-                self.use(self.collection_name(coll), "read")
+            self.use_graph(op.graph, op.edge_collections)
             self.scan_expressions((op.start, op.target))
             return [ShortestPathNode(self.new_id(), op)]
         node_class = _MODIFICATION_NODES.get(type(op))
@@ -322,9 +347,16 @@ class PlanBuilder:
 
 
 def build_plan(
-    parsed: ParsedQuery, bind_vars: dict[str, Any], db: Database, *, full_count: bool = False
+    parsed: ParsedQuery,
+    bind_vars: dict[str, Any],
+    db: Database,
+    *,
+    full_count: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> Plan:
-    """Check bind parameters, resolve collections and lay out the top-level plan."""
+    """Check bind parameters, resolve collections, lay out the top-level plan and
+    optimize it (:mod:`arangolite.aql.optimizer`)."""
+    started = time.perf_counter()
     check_bind_parameters(parsed, bind_vars)
     builder = PlanBuilder(parsed, bind_vars, db)
     nodes = builder.build(parsed.ast)
@@ -336,8 +368,15 @@ def build_plan(
             for name, mode in nested.collections.items():
                 if mode == "write" or name not in builder.collections:
                     builder.collections[name] = mode
+    from arangolite.aql.optimizer import optimize
+
+    built = time.perf_counter()
+    nodes, rules = optimize(nodes, db, bind_vars, options=options)
     mark_limits(nodes, full_count=full_count)
-    return Plan(nodes, parsed, bind_vars, builder.collections)
+    plan = Plan(nodes, parsed, bind_vars, builder.collections, rules)
+    plan.build_time = built - started
+    plan.optimize_time = time.perf_counter() - built
+    return plan
 
 
 def mark_limits(nodes: list[PlanNode], *, full_count: bool = False) -> None:

@@ -32,6 +32,7 @@ from arangolite.aql.errors import EXECUTING, PARSING, in_phase
 from arangolite.aql.executor import Executor
 from arangolite.aql.parser import ParsedQuery, parse
 from arangolite.aql.planner import Plan, build_plan
+from arangolite.aql.profile import Profiler, add_profile, profile_level
 from arangolite.errors import ArangoError, E
 
 if TYPE_CHECKING:
@@ -71,6 +72,11 @@ class AqlQuery:
         self.own_trx: Transaction | None = None
         self.id = str(next(_ids))
         self.started = time.time()
+        self.created = time.perf_counter()
+        level = profile_level(self.options)
+        #: ``options.profile`` 1/2: phase timings and per-node counters
+        self.profiler: Profiler | None = Profiler() if level else None
+        self.profile_level = level
         self.ctx = QueryContext(db, trx=trx, options=self.options, user=user)
         self.parsed: ParsedQuery | None = None
         self.plan: Plan | None = None
@@ -87,16 +93,25 @@ class AqlQuery:
     # ------------------------------------------------------------------ preparing
     def prepare(self) -> AqlQuery:
         """Parse, check bind parameters, plan and compile; errors say "(while parsing)"."""
+        profiler = self.profiler
+        began = time.perf_counter()
         try:
             self.parsed = parse(self.text)
+            parsed_at = time.perf_counter()
             self.plan = build_plan(
                 self.parsed,
                 self.bind_vars,
                 self.db,
                 full_count=bool(self.options.get("fullCount")),
+                options=self.options,
             )
         except ArangoError as exc:
             raise in_phase(exc, PARSING) from None
+        if profiler is not None:
+            profiler.phase("initializing", began - self.created)
+            profiler.phase("parsing", parsed_at - began)
+            profiler.phase("instantiating plan", self.plan.build_time)
+            profiler.phase("optimizing plan", self.plan.optimize_time)
         return self
 
     @property
@@ -118,9 +133,12 @@ class AqlQuery:
             self.own_trx = self._begin()
             self.ctx.trx = self.own_trx
         try:
+            began = time.perf_counter()
             executor = Executor(self.ctx, self.parsed, self.bind_vars)
-            run = executor.compile_nodes(self.plan.nodes)
+            run = executor.compile_nodes(self.plan.nodes, self.profiler)
             self._rows = run(executor.new_frame())
+            if self.profiler is not None:
+                self.profiler.phase("instantiating executors", time.perf_counter() - began)
         except ArangoError as exc:
             self.abort()
             raise in_phase(exc, EXECUTING) from None
@@ -145,6 +163,7 @@ class AqlQuery:
         assert rows is not None
         out: list[Any] = []
         ctx = self.ctx
+        fetch_began = time.perf_counter()
         slice_end = time.monotonic() + SLICE_SECONDS
         try:
             while limit is None or len(out) < limit:
@@ -173,6 +192,8 @@ class AqlQuery:
         except BaseException:
             self.abort()
             raise
+        if self.profiler is not None:
+            self.profiler.phase("executing", time.perf_counter() - fetch_began)
         return out
 
     async def _sleep(self) -> None:
@@ -216,10 +237,13 @@ class AqlQuery:
     # ------------------------------------------------------------------ reporting
     def extra(self) -> dict[str, Any]:
         """``extra`` of a cursor response: warnings and stats."""
-        return {
+        out: dict[str, Any] = {
             "warnings": list(self.ctx.warnings),
             "stats": self.ctx.stats.to_dict(full_count=bool(self.options.get("fullCount"))),
         }
+        if self.profiler is not None and self.plan is not None:
+            add_profile(out, self.profiler, self.plan, self.db, self.profile_level)
+        return out
 
     async def run(self) -> list[Any]:
         """Prepare (if needed), run to the end and commit."""

@@ -195,18 +195,20 @@ class EdgeIndex(Index):
 
     def __init__(self, collection: Collection) -> None:
         super().__init__(collection, id="2", name="edge", fields=["_from", "_to"])
-        self.by_from: dict[str, set[str]] = {}
-        self.by_to: dict[str, set[str]] = {}
+        # dicts used as insertion-ordered sets: lookups answer in index order, as
+        # ArangoDB's edge index does (traversal result order depends on it)
+        self.by_from: dict[str, dict[str, None]] = {}
+        self.by_to: dict[str, dict[str, None]] = {}
 
     def insert(self, key: str, doc: dict[str, Any]) -> None:
-        self.by_from.setdefault(doc["_from"], set()).add(key)
-        self.by_to.setdefault(doc["_to"], set()).add(key)
+        self.by_from.setdefault(doc["_from"], {})[key] = None
+        self.by_to.setdefault(doc["_to"], {})[key] = None
 
     def remove(self, key: str, doc: dict[str, Any]) -> None:
         for mapping, vertex in ((self.by_from, doc["_from"]), (self.by_to, doc["_to"])):
             keys = mapping.get(vertex)
             if keys is not None:
-                keys.discard(key)
+                keys.pop(key, None)
                 if not keys:
                     del mapping[vertex]
 

@@ -119,5 +119,9 @@ def load(path: Path) -> FixtureFile:
     return FixtureFile(path.name, collections, edges, cases)
 
 
+#: fixture files in other formats (identity.aql: one query per line, see test_printer.py)
+NOT_CASES = frozenset({"identity.aql"})
+
+
 def all_files() -> list[FixtureFile]:
-    return [load(p) for p in sorted(FIXTURES.glob("*.aql"))]
+    return [load(p) for p in sorted(FIXTURES.glob("*.aql")) if p.name not in NOT_CASES]

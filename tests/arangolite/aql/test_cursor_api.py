@@ -136,12 +136,12 @@ async def test_max_runtime_kills_the_query(db):
 
 
 async def test_sleep_does_not_block_other_requests(db):
-    slow = asyncio.create_task(db.aql.execute("LET s = SLEEP(0.6) RETURN 1"))
+    slow = asyncio.create_task(db.aql.execute("LET s = SLEEP(3) RETURN 1"))
     await asyncio.sleep(0.1)
-    started = time.monotonic()
     cursor = await db.aql.execute("RETURN 2")
     assert [i async for i in cursor] == [2]
-    assert time.monotonic() - started < 0.4
+    # served while the sleeping query still runs (no wall-clock threshold: CI load varies)
+    assert not slow.done()
     assert [i async for i in await slow] == [1]
 
 
@@ -156,8 +156,11 @@ async def test_long_scan_yields_to_other_requests(db):
     cursor = await db.aql.execute("RETURN 1")
     assert [i async for i in cursor] == [1]
     fast_took = time.monotonic() - started
+    slow_running = not slow.done()
     assert [i async for i in await slow] == []
-    assert fast_took < 0.5
+    slow_took = time.monotonic() - started
+    # the trivial query is answered while the scan still runs, not after it
+    assert slow_running and fast_took < slow_took / 2
 
 
 # ---------------------------------------------------------------------- errors

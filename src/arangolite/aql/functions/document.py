@@ -6,6 +6,7 @@ from typing import Any
 
 from arangolite.aql.functions import FunctionContext, aql_function
 from arangolite.aql.values import to_bool, to_string, values_equal
+from arangolite.errors import ArangoError, E
 
 
 def _names(args: tuple[Any, ...]) -> list[str]:
@@ -169,3 +170,55 @@ def translate(ctx: FunctionContext, value: Any, lookup: Any, default: Any = ...)
     if key in lookup:
         return lookup[key]
     return value if default is ... else default
+
+
+def _identifier(ctx: FunctionContext, name: str, value: Any) -> tuple[str, str] | None:
+    """``collection/key`` from an ``_id`` string or a document's ``_id``; 1542 otherwise
+    (the 3.12 functions fail where PARSE_IDENTIFIER only warns)."""
+    if isinstance(value, dict):
+        value = value.get("_id")
+    if isinstance(value, str) and value.count("/") == 1:
+        collection, key = value.split("/")
+        if collection and key:
+            return collection, key
+    raise ArangoError(
+        E.QUERY_FUNCTION_ARGUMENT_TYPE_MISMATCH,
+        f"invalid argument type in call to function '{name}()'",
+    )
+
+
+@aql_function("PARSE_COLLECTION", min_args=1, max_args=1)
+def parse_collection(ctx: FunctionContext, value: Any) -> Any:
+    parts = _identifier(ctx, "PARSE_COLLECTION", value)
+    return parts[0] if parts else None
+
+
+@aql_function("PARSE_KEY", min_args=1, max_args=1)
+def parse_key(ctx: FunctionContext, value: Any) -> Any:
+    parts = _identifier(ctx, "PARSE_KEY", value)
+    return parts[1] if parts else None
+
+
+@aql_function("VALUE", min_args=2, max_args=2)
+def value_(ctx: FunctionContext, doc: Any, path: Any) -> Any:
+    """The value at ``path`` (attribute names and array indexes) inside ``doc``."""
+    if not isinstance(doc, dict) or not isinstance(path, list) or not path:
+        return ctx.invalid_argument("VALUE")
+    current: Any = doc
+    for step in path:
+        if isinstance(step, str):
+            if not isinstance(current, dict):
+                return None
+            current = current.get(step)
+        elif isinstance(step, int | float) and not isinstance(step, bool):
+            if not isinstance(current, list) or step != int(step):
+                return None
+            index = int(step)
+            if index < 0:
+                index += len(current)
+            if not 0 <= index < len(current):
+                return None
+            current = current[index]
+        else:
+            return ctx.invalid_argument("VALUE")
+    return current

@@ -4,10 +4,11 @@ control flow, database information, document lookups, SLEEP/FAIL/ASSERT."""
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any
 
 from arangolite.aql.functions import FunctionContext, aql_function
-from arangolite.aql.values import hash_key, is_number, to_bool, to_string
+from arangolite.aql.values import compare, hash_key, is_number, to_bool, to_string
 from arangolite.errors import ArangoError, E
 from arangolite.storage.keys import is_valid_key
 
@@ -169,3 +170,116 @@ def warn(ctx: FunctionContext, condition: Any, message: Any) -> bool:
         ctx.warn(E.QUERY_USER_WARN, to_string(message))
         return False
     return True
+
+
+@aql_function("V8", min_args=1, max_args=1)
+def v8(ctx: FunctionContext, value: Any) -> Any:
+    """Forces JavaScript evaluation in ArangoDB; arangolite has no V8, so it is identity."""
+    return value
+
+
+@aql_function("IN_RANGE", min_args=5, max_args=5)
+def in_range(
+    ctx: FunctionContext, value: Any, low: Any, high: Any, include_low: Any, include_high: Any
+) -> Any:
+    if not isinstance(include_low, bool) or not isinstance(include_high, bool):
+        return ctx.invalid_argument("IN_RANGE")
+    above = compare(value, low)
+    below = compare(value, high)
+    return (above > 0 or (include_low and above == 0)) and (
+        below < 0 or (include_high and below == 0)
+    )
+
+
+def _call(ctx: FunctionContext, caller: str, name: Any, args: list[Any]) -> Any:
+    """CALL()/APPLY(): run a built-in function chosen at run time."""
+    from arangolite.aql.functions import FUNCTIONS, lookup
+
+    if not isinstance(name, str) or not name:
+        return ctx.invalid_argument(caller)
+    if "::" not in name and name.upper() not in FUNCTIONS:
+        raise ArangoError(
+            E.QUERY_FUNCTION_NAME_UNKNOWN, f"usage of unknown function '{name.upper()}()'"
+        )
+    if "::" in name:  # user-defined functions are not supported
+        raise ArangoError(
+            E.QUERY_FUNCTION_NAME_UNKNOWN, f"usage of unknown function '{name.upper()}()'"
+        )
+    spec = lookup(name, len(args))
+    return spec.fn(ctx, *args)
+
+
+@aql_function("CALL", min_args=1, max_args=None, deterministic=False)
+def call(ctx: FunctionContext, name: Any, *args: Any) -> Any:
+    return _call(ctx, "CALL", name, list(args))
+
+
+@aql_function("APPLY", min_args=1, max_args=2, deterministic=False)
+def apply(ctx: FunctionContext, name: Any, args: Any = None) -> Any:
+    if args is None:
+        args = []
+    if not isinstance(args, list):
+        return ctx.invalid_argument("APPLY")
+    return _call(ctx, "APPLY", name, args)
+
+
+@aql_function("SCHEMA_GET", min_args=1, max_args=1, deterministic=False)
+def schema_get(ctx: FunctionContext, name: Any) -> Any:
+    collection = _collection(ctx, name)
+    validator = getattr(collection, "validator", None)
+    return validator.definition if validator is not None else None
+
+
+@aql_function("SCHEMA_VALIDATE", min_args=2, max_args=2)
+def schema_validate(ctx: FunctionContext, doc: Any, schema: Any) -> Any:
+    from arangolite.storage.schema import compile_schema
+
+    if not isinstance(doc, dict) or not (schema is None or isinstance(schema, dict)):
+        return ctx.invalid_argument("SCHEMA_VALIDATE")
+    try:
+        validator = compile_schema(schema)
+    except ArangoError as exc:
+        ctx.warn(exc.error_num, exc.message)
+        return None
+    if validator is None or validator.is_valid(doc):
+        return {"valid": True}
+    return {"valid": False, "errorMessage": validator.message or "Schema validation failed"}
+
+
+@aql_function("DECODE_REV", min_args=1, max_args=1)
+def decode_rev(ctx: FunctionContext, rev: Any) -> Any:
+    """A revision's hybrid logical clock: its time (ms, upper bits) and counter (20 bits)."""
+    from arangolite.aql.dates import iso_string
+    from arangolite.storage.keys import decode_rev as decode
+
+    value = decode(rev) if isinstance(rev, str) and rev else None
+    if value is None:
+        return ctx.invalid_argument("DECODE_REV")
+    date = iso_string(value >> 20)
+    if date is None:
+        return ctx.invalid_argument("DECODE_REV")
+    return {"date": date, "count": value & 0xFFFFF}
+
+
+@aql_function("SHARD_ID", min_args=2, max_args=2, deterministic=False)
+def shard_id(ctx: FunctionContext, name: Any, shard_keys: Any) -> Any:
+    """A single server has no shards: the collection's own name stands for its one shard."""
+    if not isinstance(shard_keys, dict):
+        return ctx.invalid_argument("SHARD_ID")
+    return _collection(ctx, name).name
+
+
+@aql_function("MINHASH_COUNT", min_args=1, max_args=1)
+def minhash_count(ctx: FunctionContext, error: Any) -> Any:
+    """How many MinHash values give at most ``error`` in Jaccard estimates: ceil(1 / error²)."""
+    if not is_number(error) or not 0 < error < 1:
+        return ctx.invalid_argument("MINHASH_COUNT")
+    return math.ceil(1 / (error * error))
+
+
+@aql_function("MINHASH_ERROR", min_args=1, max_args=1)
+def minhash_error(ctx: FunctionContext, count: Any) -> Any:
+    """The Jaccard estimate error of ``count`` MinHash values: 1 / sqrt(count)."""
+    if not is_number(count) or count < 1:
+        return ctx.invalid_argument("MINHASH_ERROR")
+    return 1 / math.sqrt(int(count))

@@ -236,3 +236,56 @@ def stddev_sample(ctx: FunctionContext, values: Any) -> Any:
     nums = _numbers(ctx, "STDDEV_SAMPLE", values)
     result = None if nums is None else _variance(nums, True)
     return None if result is None else number(math.sqrt(result))
+
+
+# ------------------------------------------------------------------ decay functions
+
+
+def _decay(
+    ctx: FunctionContext,
+    name: str,
+    value: Any,
+    args: tuple[Any, ...],
+    curve: Callable[[float, float, float], float],
+) -> Any:
+    """Elasticsearch-style decay: 1 within ``offset`` of ``origin``, ``decay`` at
+    ``offset + scale``; ``value`` may be an array of numbers."""
+    origin, scale, offset, decay = args
+    if not all(is_number(x) for x in args) or scale <= 0 or offset < 0 or not 0 < decay < 1:
+        return ctx.invalid_argument(name)
+
+    def one(v: Any) -> Any:
+        if not is_number(v):
+            return ctx.invalid_argument(name)
+        distance = max(0.0, abs(v - origin) - offset)
+        return number(curve(distance, scale, decay))
+
+    if isinstance(value, list):
+        return [one(v) for v in value]
+    return one(value)
+
+
+@aql_function("DECAY_GAUSS", min_args=5, max_args=5)
+def decay_gauss(ctx: FunctionContext, value: Any, *args: Any) -> Any:
+    def curve(distance: float, scale: float, decay: float) -> float:
+        sigma_squared = -(scale**2) / (2 * math.log(decay))
+        return math.exp(-(distance**2) / (2 * sigma_squared))
+
+    return _decay(ctx, "DECAY_GAUSS", value, args, curve)
+
+
+@aql_function("DECAY_EXP", min_args=5, max_args=5)
+def decay_exp(ctx: FunctionContext, value: Any, *args: Any) -> Any:
+    def curve(distance: float, scale: float, decay: float) -> float:
+        return math.exp(math.log(decay) / scale * distance)
+
+    return _decay(ctx, "DECAY_EXP", value, args, curve)
+
+
+@aql_function("DECAY_LINEAR", min_args=5, max_args=5)
+def decay_linear(ctx: FunctionContext, value: Any, *args: Any) -> Any:
+    def curve(distance: float, scale: float, decay: float) -> float:
+        s = scale / (1 - decay)
+        return max((s - distance) / s, 0.0)
+
+    return _decay(ctx, "DECAY_LINEAR", value, args, curve)

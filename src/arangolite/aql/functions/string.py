@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 import string as _string
+import struct
 import uuid
 from functools import lru_cache
 from typing import Any
@@ -400,3 +401,164 @@ def levenshtein_distance(ctx: FunctionContext, a: Any, b: Any) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (cs != ct)))
         previous = current
     return previous[-1]
+
+
+# ------------------------------------------------------------------ fingerprints, n-grams, IPv4
+
+_SOUNDEX_CODES = {
+    **dict.fromkeys("BFPV", "1"),
+    **dict.fromkeys("CGJKQSXZ", "2"),
+    **dict.fromkeys("DT", "3"),
+    "L": "4",
+    **dict.fromkeys("MN", "5"),
+    "R": "6",
+}
+
+
+@aql_function("SOUNDEX", min_args=1, max_args=1)
+def soundex(ctx: FunctionContext, value: Any) -> str:
+    """American Soundex: the first letter, then up to three digit codes; H and W
+    do not separate equal codes, vowels do."""
+    letters = [c for c in to_string(value).upper() if "A" <= c <= "Z"]
+    if not letters:
+        return ""
+    out = letters[0]
+    last = _SOUNDEX_CODES.get(letters[0], "")
+    for c in letters[1:]:
+        code = _SOUNDEX_CODES.get(c)
+        if code is None:
+            if c not in "HW":
+                last = ""
+            continue
+        if code != last:
+            out += code
+            if len(out) == 4:
+                break
+        last = code
+    return out.ljust(4, "0")
+
+
+def _ngrams(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(len(text) - size + 1)]
+
+
+def _float32(value: float) -> float:
+    """ArangoSearch computes similarities in single precision."""
+    return float(struct.unpack("f", struct.pack("f", value))[0])
+
+
+def _ngram_args(
+    ctx: FunctionContext, name: str, a: Any, b: Any, n: Any
+) -> tuple[str, str, int] | None:
+    if not isinstance(a, str) or not isinstance(b, str) or not is_number(n) or n < 1:
+        return ctx.invalid_argument(name)
+    return a, b, int(n)
+
+
+@aql_function("NGRAM_SIMILARITY", min_args=3, max_args=3)
+def ngram_similarity(ctx: FunctionContext, value: Any, target: Any, size: Any) -> Any:
+    """The longest common subsequence of fully matching n-grams, over the target's n-gram count."""
+    args = _ngram_args(ctx, "NGRAM_SIMILARITY", value, target, size)
+    if args is None:
+        return None
+    left, right = _ngrams(args[0], args[2]), _ngrams(args[1], args[2])
+    if not right:
+        return 1.0 if not left else 0.0
+    previous = [0] * (len(right) + 1)
+    for gram in left:
+        current = [0]
+        for j, other in enumerate(right, 1):
+            current.append(
+                previous[j - 1] + 1 if gram == other else max(previous[j], current[j - 1])
+            )
+        previous = current
+    return _float32(previous[-1] / len(right))
+
+
+@aql_function("NGRAM_POSITIONAL_SIMILARITY", min_args=3, max_args=3)
+def ngram_positional_similarity(ctx: FunctionContext, value: Any, target: Any, size: Any) -> Any:
+    """Like NGRAM_SIMILARITY, but n-grams match partially (by the share of equal
+    characters at equal positions), over the larger n-gram count."""
+    args = _ngram_args(ctx, "NGRAM_POSITIONAL_SIMILARITY", value, target, size)
+    if args is None:
+        return None
+    n = args[2]
+    left, right = _ngrams(args[0], n), _ngrams(args[1], n)
+    if not left or not right:
+        return 1.0 if not left and not right else 0.0
+    previous = [0.0] * (len(right) + 1)
+    for gram in left:
+        current = [0.0]
+        for j, other in enumerate(right, 1):
+            same = sum(1 for x, y in zip(gram, other, strict=True) if x == y) / n
+            current.append(max(previous[j], current[j - 1], previous[j - 1] + same))
+        previous = current
+    return _float32(previous[-1] / max(len(left), len(right)))
+
+
+_IPV4 = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})")
+
+
+def _ipv4_number(value: Any) -> int | None:
+    if not isinstance(value, str):
+        return None
+    match = _IPV4.fullmatch(value)
+    if match is None:
+        return None
+    parts = [int(p) for p in match.groups()]
+    if any(p > 255 for p in parts):
+        return None
+    return (parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]
+
+
+@aql_function("IS_IPV4", min_args=1, max_args=1)
+def is_ipv4(ctx: FunctionContext, value: Any) -> bool:
+    return _ipv4_number(value) is not None
+
+
+@aql_function("IPV4_TO_NUMBER", min_args=1, max_args=1)
+def ipv4_to_number(ctx: FunctionContext, value: Any) -> Any:
+    number = _ipv4_number(value)
+    return ctx.invalid_argument("IPV4_TO_NUMBER") if number is None else number
+
+
+@aql_function("IPV4_FROM_NUMBER", min_args=1, max_args=1)
+def ipv4_from_number(ctx: FunctionContext, value: Any) -> Any:
+    if not is_number(value) or value != int(value) or not 0 <= value <= 0xFFFFFFFF:
+        return ctx.invalid_argument("IPV4_FROM_NUMBER")
+    n = int(value)
+    return f"{n >> 24}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+@aql_function("LEVENSHTEIN_MATCH", min_args=3, max_args=6)
+def levenshtein_match(
+    ctx: FunctionContext,
+    value: Any,
+    target: Any,
+    distance: Any,
+    transpositions: Any = True,
+    max_terms: Any = 64,
+    prefix: Any = "",
+) -> Any:
+    """Outside ``SEARCH``: whether ``prefix + target`` is within ``distance``
+    edits of ``value`` (Damerau-Levenshtein when ``transpositions``)."""
+    if not isinstance(value, str) or not isinstance(target, str) or not is_number(distance):
+        return ctx.invalid_argument("LEVENSHTEIN_MATCH")
+    limit = int(distance)
+    if limit < 0 or limit > (4 if to_bool(transpositions) else 3):
+        return ctx.invalid_argument("LEVENSHTEIN_MATCH")
+    full = (prefix if isinstance(prefix, str) else "") + target
+    return _edit_distance(value, full, to_bool(transpositions)) <= limit
+
+
+def _edit_distance(s: str, t: str, transpositions: bool) -> int:
+    rows = [list(range(len(t) + 1))]
+    for i in range(1, len(s) + 1):
+        row = [i] + [0] * len(t)
+        for j in range(1, len(t) + 1):
+            cost = s[i - 1] != t[j - 1]
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if transpositions and i > 1 and j > 1 and s[i - 1] == t[j - 2] and s[i - 2] == t[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
