@@ -5,7 +5,11 @@ Runs arangolite as a separate process (as a real ArangoDB would be), then measur
 1. launch -> first ``tools/list`` reply over stdio (median of several launches);
 2. p50/p99 of ``arango_query`` ``RETURN 1`` through MCP over stdio, the same query through
    python-arango-async directly, and their ratio (target: <= 1.5x at p50);
-3. the ``tools/list`` reply in bytes and bytes/4 (a rough token count).
+3. the ``tools/list`` reply in bytes and bytes/4 (a rough token count), and the full
+   catalogue's size from the registry (a session's workflow may list fewer tools).
+
+The per-call series (MCP, a no-database tool, the driver) run in interleaved rounds so
+that a change in machine load during the run affects all of them alike.
 
     .venv/bin/python bench/mcp_overhead.py [--launches 5] [--calls 300]
 """
@@ -86,38 +90,53 @@ async def measure(url: str, launches: int, calls: int) -> dict[str, float]:
             ).encode()
         )
 
-        mcp_times: list[float] = []
-        async with Client(params, mode="legacy") as client:
-            for i in range(calls + 20):
-                started = time.perf_counter()
+        async with (
+            Client(params, mode="legacy") as client,
+            ArangoClient(hosts=url) as arango,
+        ):
+            db = await arango.db("_system", auth=Auth("root", PASSWORD))
+
+            async def via_mcp() -> None:
                 result = await client.call_tool("arango_query", {"query": "RETURN 1"})
-                elapsed = time.perf_counter() - started
                 if result.is_error:
                     raise SystemExit(f"arango_query failed: {result.content[0].text}")  # type: ignore[union-attr]
-                if i >= 20:
-                    mcp_times.append(elapsed)
 
-    direct_times: list[float] = []
-    async with ArangoClient(hosts=url) as arango:
-        db = await arango.db("_system", auth=Auth("root", PASSWORD))
-        for i in range(calls + 20):
-            started = time.perf_counter()
-            cursor = await db.aql.execute("RETURN 1", count=True)
-            rows = [row async for row in cursor]
-            elapsed = time.perf_counter() - started
-            assert rows == [1]
-            if i >= 20:
-                direct_times.append(elapsed)
+            async def no_database() -> None:
+                await client.call_tool("arango_get_focused_database", {})
+
+            async def direct() -> None:
+                cursor = await db.aql.execute("RETURN 1", count=True)
+                assert [row async for row in cursor] == [1]
+
+            # interleaved rounds, so a change in machine load hits every series alike
+            series = {"mcp": via_mcp, "trivial": no_database, "direct": direct}
+            times: dict[str, list[float]] = {name: [] for name in series}
+            rounds = 10
+            for round_ in range(rounds + 1):
+                for name, call in series.items():
+                    for _ in range(max(1, calls // rounds)):
+                        started = time.perf_counter()
+                        await call()
+                        if round_:  # round 0 warms up connections and caches
+                            times[name].append(time.perf_counter() - started)
 
     return {
         "launch_median_s": statistics.median(startup),
-        "mcp_p50_ms": percentile(mcp_times, 0.5) * 1000,
-        "mcp_p99_ms": percentile(mcp_times, 0.99) * 1000,
-        "direct_p50_ms": percentile(direct_times, 0.5) * 1000,
-        "direct_p99_ms": percentile(direct_times, 0.99) * 1000,
+        "mcp_p50_ms": percentile(times["mcp"], 0.5) * 1000,
+        "mcp_p99_ms": percentile(times["mcp"], 0.99) * 1000,
+        "trivial_p50_ms": percentile(times["trivial"], 0.5) * 1000,
+        "direct_p50_ms": percentile(times["direct"], 0.5) * 1000,
+        "direct_p99_ms": percentile(times["direct"], 0.99) * 1000,
         "tools": len(listed.tools),
         "tools_list_bytes": tools_bytes,
     }
+
+
+def catalogue_bytes() -> tuple[int, int]:
+    """The full catalogue as the registry lists it (a session may see fewer tools)."""
+    from mcp_arangodb_async.tools.registry import REGISTRY
+
+    return len(REGISTRY), REGISTRY.wire_bytes(spec.name for spec in REGISTRY)
 
 
 def main() -> None:
@@ -141,10 +160,19 @@ def main() -> None:
     print(
         f"same query via the driver directly:  p50 {r['direct_p50_ms']:.2f} ms, p99 {r['direct_p99_ms']:.2f} ms"
     )
+    print(
+        f"no-database tool via MCP stdio:      p50 {r['trivial_p50_ms']:.2f} ms "
+        "(SDK + transport cost of one tool call)"
+    )
     print(f"ratio at p50: {ratio:.2f}x (target <= 1.5x)")
     print(
         f"tools/list: {r['tools']} tools, {r['tools_list_bytes']} bytes, "
         f"~{r['tools_list_bytes'] // 4} tokens (bytes/4)"
+    )
+    tools, size = catalogue_bytes()
+    print(
+        f"full catalogue: {tools} tools, {size} bytes ({size // tools} per tool), "
+        f"~{size // 4} tokens (target <= 24,000 bytes)"
     )
 
 

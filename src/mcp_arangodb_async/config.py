@@ -25,6 +25,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mcp_arangodb_async.errors import ConfigError
+from mcp_arangodb_async.workflows import DEFAULT_WORKFLOW, WORKFLOWS
 
 __all__ = [
     "APP_NAME",
@@ -131,6 +132,17 @@ class ConfigFile(BaseModel):
     default_database: str | None = None
     databases: dict[str, DatabaseEntry] = Field(default_factory=dict)
     limits: ResultLimits = Field(default_factory=ResultLimits)
+    #: the tool set sessions start with (workflows.py); the default lists every tool
+    workflow: str = DEFAULT_WORKFLOW
+    #: where backup files live (``MCP_ARANGO_BACKUP_DIR`` overrides; see backup_paths.py)
+    backup_dir: str | None = None
+
+    @field_validator("workflow")
+    @classmethod
+    def _check_workflow(cls, value: str) -> str:
+        if value not in WORKFLOWS:
+            raise ValueError(f"unknown workflow '{value}' (one of: {', '.join(WORKFLOWS)})")
+        return value
 
     @field_validator("databases")
     @classmethod
@@ -155,6 +167,10 @@ class Config:
     path: Path | None = None
     #: ``MCP_DEFAULT_DATABASE`` (resolution level 4), a configured key
     env_default: str | None = None
+    #: the workflow new sessions start with (``workflow:`` or ``--workflow``)
+    workflow: str = DEFAULT_WORKFLOW
+    #: the backup root, if configured (``None``: the default, see backup_paths.py)
+    backup_dir: Path | None = None
 
     def keys(self) -> list[str]:
         return list(self.databases)
@@ -276,6 +292,11 @@ def load_config(cli_path: str | None = None, environ: Mapping[str, str] | None =
             limits=parsed.limits,
             source="file",
             path=path,
+            workflow=parsed.workflow,
+            # a relative backup_dir is relative to the file that names it
+            backup_dir=path.parent / Path(parsed.backup_dir).expanduser()
+            if parsed.backup_dir
+            else None,
         )
     else:
         config = _config_from_env(environ)
@@ -292,6 +313,12 @@ def load_config(cli_path: str | None = None, environ: Mapping[str, str] | None =
         source=config.source,
         path=config.path,
         env_default=env_default,
+        workflow=config.workflow,
+        backup_dir=(
+            Path(environ["MCP_ARANGO_BACKUP_DIR"]).expanduser()
+            if environ.get("MCP_ARANGO_BACKUP_DIR")
+            else config.backup_dir
+        ),
     )
 
 

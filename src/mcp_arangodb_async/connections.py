@@ -13,14 +13,7 @@ import asyncio
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from aiohttp import ClientTimeout, TCPConnector
-from arangoasync import ArangoClient
-from arangoasync.auth import Auth
-from arangoasync.database import StandardDatabase
-from arangoasync.http import AioHTTPClient
-from arangoasync.resolver import RoundRobinHostResolver, SingleHostResolver
+from typing import TYPE_CHECKING, Any
 
 from mcp_arangodb_async.config import Config, DatabaseEntry
 from mcp_arangodb_async.embedded import EmbeddedServers
@@ -30,6 +23,10 @@ from mcp_arangodb_async.errors import (
     UnknownDatabase,
     from_driver_error,
 )
+
+if TYPE_CHECKING:
+    from arangoasync import ArangoClient
+    from arangoasync.database import StandardDatabase
 
 __all__ = ["ConnectionManager", "DatabaseStatus", "version_text"]
 
@@ -96,6 +93,14 @@ class ConnectionManager:
         return slot.db
 
     async def _connect(self, key: str, slot: _Slot) -> None:
+        # the driver (and aiohttp) load on the first connection, not at server start:
+        # the server answers the handshake and tools/list without them
+        from aiohttp import ClientTimeout, TCPConnector
+        from arangoasync import ArangoClient
+        from arangoasync.auth import Auth
+        from arangoasync.http import AioHTTPClient
+        from arangoasync.resolver import RoundRobinHostResolver, SingleHostResolver
+
         entry = self.entry(key)
         if entry.embedded:
             try:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from arangoasync.auth import JwtToken
-
 from mcp_arangodb_async.config import APP_NAME
 
 if TYPE_CHECKING:
+    from arangoasync.auth import JwtToken
+
     from arangolite.server import LiteServer
 
 __all__ = ["EmbeddedInstance", "EmbeddedServers", "default_data_dir"]
@@ -48,6 +48,8 @@ class EmbeddedInstance:
     _jwt_secret: str = field(repr=False, default="")
 
     def token(self) -> JwtToken:
+        from arangoasync.auth import JwtToken  # the driver loads on first connection
+
         return JwtToken.generate_token(self._jwt_secret, exp=TOKEN_LIFETIME, server_id=APP_NAME)
 
 

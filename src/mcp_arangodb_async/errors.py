@@ -32,6 +32,7 @@ __all__ = [
     "DatabaseUnavailable",
     "SessionStateRefused",
     "ReadOnlyDatabase",
+    "ToolNotLoaded",
     "NotFound",
     "ArangoToolError",
     "from_driver_error",
@@ -82,6 +83,12 @@ class SessionStateRefused(ToolError):
 
 class ReadOnlyDatabase(ToolError):
     kind = "read_only"
+
+
+class ToolNotLoaded(ToolError):
+    """The tool exists but this session's workflow does not show it."""
+
+    kind = "tool_not_loaded"
 
 
 class NotFound(ToolError):

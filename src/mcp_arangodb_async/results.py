@@ -17,12 +17,14 @@ import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from arangoasync.cursor import Cursor
 
 from mcp_arangodb_async.errors import NotFound
+
+if TYPE_CHECKING:
+    from arangoasync.cursor import Cursor
 
 __all__ = ["PAGE_TTL", "Page", "PageStore", "RowSource", "dumps"]
 

@@ -32,7 +32,9 @@ log = logging.getLogger("mcp_arangodb_async")
 INSTRUCTIONS = (
     "Work with ArangoDB databases. arango_list_available_databases lists the database keys; "
     "arango_set_focused_database picks the session default; every data tool also accepts "
-    "`database` for one call. Large results are paged: follow next_cursor with arango_next_page."
+    "`database` for one call. Large results are paged: follow next_cursor with arango_next_page. "
+    "Tools not listed can be found and loaded with arango_search_tools (load: true) or a "
+    "workflow (arango_list_workflows)."
 )
 
 _CLEANUP_FLAG = "mcp_arangodb_async.cleanup"
@@ -94,6 +96,28 @@ def _remove_on_disconnect(connection: Any, runtime: Runtime, session_id: str) ->
     connection.exit_stack.push_async_callback(runtime.forget_session, f"http:{session_id}")
 
 
+def _tools_version(runtime: Runtime, identity: SessionIdentity) -> int:
+    state = runtime.sessions.peek(identity.session_id)
+    return state.tools_version if state is not None else 0
+
+
+async def _notify_tools_changed(ctx: Any) -> None:
+    """Send ``notifications/tools/list_changed`` after a call changed the session's tools.
+
+    It rides the request's own response stream (so an HTTP client gets it before the
+    result, without a standalone GET stream). Handshake-era only: at 2026-07-28 change
+    notifications reach a client only through a ``subscriptions/listen`` stream.
+    """
+    if ctx.protocol_version in MODERN_PROTOCOL_VERSIONS:
+        return
+    try:
+        await ctx.session.send_notification(
+            types.ToolListChangedNotification(), related_request_id=ctx.request_id
+        )
+    except Exception:  # best effort: the tool's result already says what changed
+        log.debug("could not send tools/list_changed", exc_info=True)
+
+
 def build_server(runtime: Runtime) -> ArangoServer:
     @asynccontextmanager
     async def lifespan(_: Server[Runtime]) -> AsyncIterator[Runtime]:
@@ -113,7 +137,15 @@ def build_server(runtime: Runtime) -> ArangoServer:
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         identity = identify(ctx, runtime)
-        return await runtime.registry.call(params.name, params.arguments, runtime, identity)
+        # request-scoped: a no-op unless the client sent a progressToken
+        progress = getattr(ctx.session, "report_progress", None)
+        before = _tools_version(runtime, identity)
+        result = await runtime.registry.call(
+            params.name, params.arguments, runtime, identity, progress=progress
+        )
+        if _tools_version(runtime, identity) != before:
+            await _notify_tools_changed(ctx)
+        return result
 
     server = ArangoServer(
         APP_NAME,

@@ -1,4 +1,4 @@
-"""Per-session state (the focused database, later the active workflow), keyed by session id.
+"""Per-session state (focused database, workflow, tool usage), keyed by session id.
 
 Who is a session (DESIGN.md §4):
 
@@ -23,9 +23,18 @@ from typing import Any, Literal
 
 from mcp_arangodb_async.errors import SessionStateRefused
 
-__all__ = ["SessionIdentity", "SessionState", "SessionStore", "STDIO_SESSION"]
+__all__ = ["STDIO_SESSION", "SessionIdentity", "SessionState", "SessionStore", "ToolUsage"]
 
 STDIO_SESSION = "stdio"
+
+
+@dataclass
+class ToolUsage:
+    """How often this session called one tool, and how it went."""
+
+    calls: int = 0
+    errors: int = 0
+    last_used: float = 0.0
 
 
 @dataclass
@@ -36,6 +45,15 @@ class SessionState:
     focused_database: str | None = None
     created_at: float = field(default_factory=time.time)
     last_used: float = field(default_factory=time.time)
+    #: the active workflow (``None``: the server's starting workflow) and stage (workflows.py)
+    workflow: str | None = None
+    stage: str | None = None
+    #: single tools loaded into / unloaded from the workflow's set
+    loaded: set[str] = field(default_factory=set)
+    unloaded: set[str] = field(default_factory=set)
+    #: bumped whenever the visible tool set changes (the server then notifies the client)
+    tools_version: int = 0
+    usage: dict[str, ToolUsage] = field(default_factory=dict)
     #: room for later features (active workflow, usage stats) without a schema change
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from pydantic import Field, ValidationError
 
 from mcp_arangodb_async.config import Config, DatabaseEntry
 from mcp_arangodb_async.tools.docs import render
 from mcp_arangodb_async.tools.registry import REGISTRY, Registry, build_registry
-from mcp_arangodb_async.tools.spec import Args, Result, tool
+from mcp_arangodb_async.tools.spec import (
+    DATABASE_DESCRIPTION,
+    Args,
+    DatabaseArgs,
+    Result,
+    compact_schema,
+    tool,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_CATEGORIES = {"documents", "collections", "indexes", "queries"}
@@ -59,9 +69,78 @@ def test_listing_is_deterministic_and_compact():
         ],
         separators=(",", ":"),
     )
-    # guards growth per tool; the full catalogue's budget (24,000 bytes for ~45 tools)
-    # asks later, simpler tools to stay well under this
-    assert len(first.encode()) / len(REGISTRY) < 900
+    catalogue = REGISTRY.wire_bytes(spec.name for spec in REGISTRY)
+    # guards growth today; the issue-4 budget itself is test_full_catalogue_budget
+    assert catalogue / len(REGISTRY) <= 750
+    assert max(REGISTRY.wire_bytes([spec.name]) for spec in REGISTRY) <= 1400
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 4 budget not met yet: the catalogue's argument schemas and descriptions "
+    "need trimming (the wire format is already compact); remove this mark once it passes",
+)
+def test_full_catalogue_budget():
+    # 24,000 bytes for the ~45-tool catalogue, about 530 per tool
+    catalogue = REGISTRY.wire_bytes(spec.name for spec in REGISTRY)
+    assert catalogue <= 24_000
+    assert catalogue / len(REGISTRY) <= 530
+
+
+def test_wire_format_carries_no_noise():
+    for listed in _wire(CONFIG):
+        # output schemas: the object and its key (always present) fields, nothing more
+        assert set(listed["outputSchema"]) <= {"type", "required"}
+        text = json.dumps(listed["inputSchema"])
+        for noise in ('"minLength"', '"maxItems"', '"default": null', '"default": false'):
+            assert noise not in text, (listed["name"], noise)
+        spec = REGISTRY.get(listed["name"])
+        assert spec is not None and listed["description"] == spec.summary
+        assert not re.search(r"[.!?]\s+[A-Z`]", listed["description"]), listed["name"]
+    query = REGISTRY.get("arango_query")
+    assert query is not None
+    assert set(query.output_schema["required"]) == {"database", "rows", "returned", "truncated"}
+    assert query.summary == query.description.split("\n\n")[0].replace("\n", " ")
+
+
+def test_compact_schema_drops_what_the_server_enforces():
+    class Inner(Args):
+        """Developer notes that clients never need."""
+
+        op: Literal["==", "!="] = "=="
+
+    class Sample(DatabaseArgs):
+        """Also developer notes."""
+
+        name: str = Field(min_length=1, max_length=64, description="A name")
+        limit: int = Field(default=10, ge=1, le=100)
+        flag: bool = False
+        filters: list[Inner] | None = None
+
+    schema = compact_schema(Sample.model_json_schema())
+    assert schema == {
+        "additionalProperties": False,
+        "properties": {
+            "database": {"type": "string", "description": DATABASE_DESCRIPTION},
+            "name": {"description": "A name", "type": "string"},
+            "limit": {"default": 10, "type": "integer"},
+            "flag": {"type": "boolean"},
+            "filters": {
+                "items": {
+                    "properties": {"op": {"default": "==", "enum": ["==", "!="]}},
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["name"],
+        "type": "object",
+    }
+    # the pydantic model still enforces everything the schema no longer lists
+    with pytest.raises(ValidationError):
+        Sample.model_validate({"name": "x", "limit": 101})
+    with pytest.raises(ValidationError):
+        Sample.model_validate({"name": "x", "filters": [{"op": "==", "extra": 1}]})
 
 
 def test_write_tools_are_hidden_when_every_database_is_read_only():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -89,3 +90,20 @@ async def test_stdio_embedded_default_persists_and_is_announced(tmp_path: Path):
     assert db_status["embedded_data_dir"].startswith(str(tmp_path / "data"))
     log = errlog_path.read_text()
     assert "embedded arangolite" in log and str(tmp_path / "data") in log
+
+
+def test_server_start_leaves_heavy_modules_for_first_use():
+    # launch -> first tools/list is what a client waits for: the driver (with aiohttp),
+    # jsonschema and arangolite load on first use, not at start (bench/mcp_overhead.py)
+    probe = (
+        "import sys\n"
+        "from mcp_arangodb_async.cli import build_parser\n"
+        "from mcp_arangodb_async.runtime import Runtime\n"
+        "from mcp_arangodb_async.transports import run_stdio\n"
+        "heavy = ('arangoasync', 'aiohttp', 'jsonschema', 'arangolite')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]", out.stdout

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import sys
 from typing import Any
 
 from mcp_arangodb_async.config import load_config
+from mcp_arangodb_async.workflows import WORKFLOWS
 
 __all__ = ["add_parser", "run"]
 
@@ -32,6 +34,12 @@ def add_parser(commands: Any) -> None:
         help="HTTP without sessions: pass `database` on each call",
     )
     parser.add_argument("--config-path", default=None, help="YAML file of databases")
+    parser.add_argument(
+        "--workflow",
+        choices=tuple(WORKFLOWS),
+        default=None,
+        help="tool set sessions start with (default: the config's `workflow:`, else full)",
+    )
 
 
 def _configure_logging() -> None:
@@ -52,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     _configure_logging()
     config = load_config(args.config_path)
+    if args.workflow is not None:
+        config = dataclasses.replace(config, workflow=args.workflow)
     if args.stateless and args.transport != "http":
         print("Error: --stateless applies to --transport http only", file=sys.stderr)
         return 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from arangoasync.typings import CollectionType
 from pydantic import Field
 
 from mcp_arangodb_async.connections import version_text
@@ -30,7 +29,14 @@ class ListCollectionsOut(Result):
 
 
 def _type_name(value: Any) -> Literal["document", "edge"]:
-    return "edge" if value in (3, CollectionType.EDGE, "edge") else "document"
+    return "edge" if value in (3, "edge") or getattr(value, "value", None) == 3 else "document"
+
+
+def _collection_type(name: str) -> Any:
+    """The driver's ``CollectionType`` (imported here: the driver loads on first connection)."""
+    from arangoasync.typings import CollectionType
+
+    return CollectionType.EDGE if name == "edge" else CollectionType.DOCUMENT
 
 
 @tool(
@@ -94,7 +100,7 @@ async def create_collection(ctx: ToolContext, args: CreateCollectionArgs) -> Cre
     db = await ctx.db()
     await db.create_collection(
         args.name,
-        col_type=CollectionType.EDGE if args.type == "edge" else CollectionType.DOCUMENT,
+        col_type=_collection_type(args.type),
         schema=args.schema_rule,
         wait_for_sync=args.wait_for_sync,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,10 @@ if TYPE_CHECKING:
     from mcp_arangodb_async.runtime import Runtime
     from mcp_arangodb_async.sessions import SessionIdentity, SessionState
 
-__all__ = ["ToolContext"]
+__all__ = ["ProgressFn", "ToolContext"]
+
+#: ``(progress, total, message)``: the SDK's request-scoped ``report_progress``
+ProgressFn = Callable[[float, "float | None", "str | None"], Awaitable[None]]
 
 
 @dataclass
@@ -26,6 +30,8 @@ class ToolContext:
     session: SessionState | None
     #: the resolved database (tools with the ``database`` override only)
     resolution: Resolution | None = None
+    #: sends ``notifications/progress`` when the client gave a progressToken (else a no-op)
+    progress: ProgressFn | None = None
 
     @property
     def config(self) -> Config:
@@ -41,6 +47,13 @@ class ToolContext:
         if self.resolution is None:  # pragma: no cover - a registry bug, not user input
             raise RuntimeError("this tool does not resolve a database")
         return self.resolution.key
+
+    async def report_progress(
+        self, progress: float, total: float | None = None, message: str | None = None
+    ) -> None:
+        """Tell the client how far a long call is (only if it asked, by a progressToken)."""
+        if self.progress is not None:
+            await self.progress(progress, total, message)
 
     async def db(self) -> StandardDatabase:
         """The verified connection for the resolved key."""

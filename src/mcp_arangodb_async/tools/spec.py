@@ -53,7 +53,15 @@ CATEGORIES = (
     "discovery",
 )
 
-DATABASE_DESCRIPTION = "Database key, for this call only"
+DATABASE_DESCRIPTION = "Database key (this call only)"
+
+#: a sentence ends at ". " before a capital or a backtick ("e.g. x" does not end one)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
+#: keywords the server enforces itself (a violation is a tool error naming the field):
+#: listing them costs bytes on every tools/list without helping a caller choose values
+_ENFORCED_ONLY = frozenset(
+    {"title", "$defs", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum"}
+)
 
 
 class Args(BaseModel):
@@ -95,8 +103,13 @@ class ToolSpec:
 
     @property
     def summary(self) -> str:
-        """The description's first paragraph: what ``tools/list`` carries (docs show it all)."""
-        return self.description.split("\n\n", 1)[0].replace("\n", " ")
+        """The description's first sentence: what ``tools/list`` carries (docs show it all).
+
+        Every client pays for ``tools/list`` in context on every session, so the wire
+        carries one sentence; docs/tools.md carries the whole docstring.
+        """
+        paragraph = self.description.split("\n\n", 1)[0].replace("\n", " ")
+        return _SENTENCE_END.split(paragraph, maxsplit=1)[0]
 
     @property
     def uses_database(self) -> bool:
@@ -152,31 +165,38 @@ def tool(
 
 
 def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """Inline ``$ref``s, drop ``title``s and ``default: null``, fold ``X | None`` to ``X``.
+    """Inline ``$ref``s, drop noise, fold ``X | None`` to ``X``.
 
+    Noise: ``title``s, model docstrings (a ``description`` of the root or of a ``$ref``
+    target: written for developers), ``default`` of ``null``/``false``/empty, bounds and
+    nested ``additionalProperties: false`` (the server enforces them and names the field),
+    and ``type`` next to a string ``enum``.
     Optional fields stay optional through ``required``; the server still accepts an
     explicit ``null`` for them, so folding the null branch only saves bytes.
     """
     defs = schema.get("$defs", {})
 
-    def walk(node: Any) -> Any:
+    def walk(node: Any, root: bool = False) -> Any:
         if isinstance(node, list):
             return [walk(item) for item in node]
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
             target = defs[node["$ref"].rsplit("/", 1)[-1]]
+            target = {k: v for k, v in target.items() if k != "description"}
             merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
             return walk(merged)
         optional = "default" in node and node["default"] is None
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key in ("title", "$defs", "maxLength"):
+            if key in _ENFORCED_ONLY:
                 continue
-            if key == "default" and value is None:
+            if key == "default" and (value is None or value is False or value in ([], {})):
                 continue
-            if key == "additionalProperties" and value is True:
-                continue  # the JSON Schema default
+            if key == "type" and all(isinstance(v, str) for v in node.get("enum", [None])):
+                continue
+            if key == "additionalProperties" and (value is True or (value is False and not root)):
+                continue  # the JSON Schema default; nested objects: enforced by the server
             if key == "properties":
                 out[key] = {name: walk(sub) for name, sub in value.items()}
             else:
@@ -193,22 +213,18 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
             out = {**other, **out}
         return out
 
-    return walk(schema)
+    compact = walk(schema, root=True)
+    compact.pop("description", None)  # the root model's docstring
+    return compact
 
 
 def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The output schema as published: top-level fields with their JSON types only.
+    """The output schema as published: an object and the names of its key fields.
 
-    Output schemas are listed to every client on every ``tools/list``; the top level says
-    what a reply holds, and the docs (docs/tools.md) describe nested shapes. Clients
-    validate ``structuredContent`` against this, so it must stay true, only shallower.
+    Output schemas are listed to every client on every ``tools/list``, so they say only
+    which fields every reply holds (``required``); field types, optional fields and nested
+    shapes are in docs/tools.md. Clients validate ``structuredContent`` against this, so
+    it must stay true, only shallower: further fields are allowed.
     """
-    full = compact_schema(schema)
-    properties = {}
-    for name, sub in full.get("properties", {}).items():
-        kind = sub.get("type")
-        properties[name] = {"type": kind} if kind else {}
-    out: dict[str, Any] = {"type": "object", "properties": properties}
-    if full.get("required"):
-        out["required"] = full["required"]
-    return out
+    required = compact_schema(schema).get("required")
+    return {"type": "object", "required": required} if required else {"type": "object"}
