@@ -198,6 +198,24 @@ def http_server(target: Target, lite_dbs: list[str], module_tmp: Path) -> Iterat
     server.stop()
 
 
+def backup_server_on(
+    target: Target, lite_dbs: list[str], module_tmp: Path, root: Path, config_name: str
+) -> Iterator[McpHttpServer]:
+    """Keys ``alpha`` and ``beta`` (two databases), backups confined to ``root``.
+
+    Shared by the backup test modules, which each wrap it in a module-scoped fixture.
+    """
+    text = config_text(
+        {"alpha": entry(target.url, lite_dbs[0]), "beta": entry(target.url, lite_dbs[1])},
+        default_database="alpha",
+    )
+    env = server_env(target.root_password, MCP_ARANGO_BACKUP_DIR=str(root))
+    server = McpHttpServer(write_config(module_tmp, text, config_name), env)
+    server.start()
+    yield server
+    server.stop()
+
+
 _AQL: dict[str, bool] = {}
 
 

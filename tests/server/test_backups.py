@@ -13,12 +13,9 @@ import pytest
 from tests.conftest import Target, unique_name
 from tests.server.conftest import (
     McpHttpServer,
+    backup_server_on,
     call,
     call_error,
-    config_text,
-    entry,
-    server_env,
-    write_config,
 )
 
 
@@ -34,15 +31,7 @@ def backup_server(
     target: Target, lite_dbs: list[str], module_tmp: Path, backup_root: Path
 ) -> Iterator[McpHttpServer]:
     """Keys ``alpha`` and ``beta`` (two databases), backups confined to ``backup_root``."""
-    text = config_text(
-        {"alpha": entry(target.url, lite_dbs[0]), "beta": entry(target.url, lite_dbs[1])},
-        default_database="alpha",
-    )
-    env = server_env(target.root_password, MCP_ARANGO_BACKUP_DIR=str(backup_root))
-    server = McpHttpServer(write_config(module_tmp, text, "backups.yaml"), env)
-    server.start()
-    yield server
-    server.stop()
+    yield from backup_server_on(target, lite_dbs, module_tmp, backup_root, "backups.yaml")
 
 
 async def _dump(client: Any, collection: str, database: str) -> list[dict[str, Any]]:

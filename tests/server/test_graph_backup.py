@@ -15,12 +15,9 @@ from arangoasync.auth import Auth
 from tests.conftest import Target, unique_name
 from tests.server.conftest import (
     McpHttpServer,
+    backup_server_on,
     call,
     call_error,
-    config_text,
-    entry,
-    server_env,
-    write_config,
 )
 
 VERTICES = 3000
@@ -39,15 +36,9 @@ def server(
     target: Target, lite_dbs: list[str], module_tmp: Path, graph_backup_root: Path
 ) -> Iterator[McpHttpServer]:
     """Keys ``alpha`` and ``beta`` (two databases), backups confined to the root."""
-    text = config_text(
-        {"alpha": entry(target.url, lite_dbs[0]), "beta": entry(target.url, lite_dbs[1])},
-        default_database="alpha",
+    yield from backup_server_on(
+        target, lite_dbs, module_tmp, graph_backup_root, "graph-backups.yaml"
     )
-    env = server_env(target.root_password, MCP_ARANGO_BACKUP_DIR=str(graph_backup_root))
-    mcp = McpHttpServer(write_config(module_tmp, text, "graph-backups.yaml"), env)
-    mcp.start()
-    yield mcp
-    mcp.stop()
 
 
 async def _graph(client: Any, vertices: int, edges: int) -> dict[str, str]:

@@ -11,13 +11,22 @@ the collection size. All paths are confined to the backup root (``backup_paths.p
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
-import orjson
 from pydantic import Field
 
+from mcp_arangodb_async.backup_files import (
+    FORMAT,
+    MANIFEST,
+    ArrayWriter,
+    chunks,
+    data_file,
+    load_manifest,
+    manifest_bytes,
+    new_manifest,
+    write_atomic,
+)
 from mcp_arangodb_async.backup_paths import resolve_backup_path
 from mcp_arangodb_async.errors import InvalidArguments, NotFound
 from mcp_arangodb_async.tools.context import ToolContext
@@ -25,8 +34,6 @@ from mcp_arangodb_async.tools.spec import DatabaseArgs, Result, tool
 
 __all__: list[str] = []
 
-MANIFEST = "manifest.json"
-FORMAT = "mcp-arangodb-async/collections"
 _EDGE = 3
 #: ``/_api/import`` onDuplicate for each conflict policy
 _ON_DUPLICATE = {"error": "error", "skip": "ignore", "overwrite": "replace", "update": "update"}
@@ -101,14 +108,8 @@ async def backup(ctx: ToolContext, args: BackupArgs) -> BackupOut:
             CollectionCount(collection=collection, type=kind, count=count, file=file_name)
         )
         await ctx.report_progress(index + 1, len(names), f"{collection}: {count} documents")
-    manifest = {
-        "format": FORMAT,
-        "version": 1,
-        "database": ctx.key,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "collections": [c.model_dump() for c in counts],
-    }
-    _write_atomic(directory / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    manifest = new_manifest(ctx.key, [c.model_dump() for c in counts])
+    write_atomic(directory / MANIFEST, manifest_bytes(manifest))
     return BackupOut(
         database=ctx.key,
         path=str(directory),
@@ -126,7 +127,7 @@ async def _dump(db: Any, collection: str, target: Path, batch_size: int) -> int:
         batch_size=batch_size,
         options={"stream": True},
     )
-    with _ArrayWriter(target) as out:
+    with ArrayWriter(target) as out:
         while True:
             out.write(list(cursor.batch))
             cursor.batch.clear()
@@ -134,45 +135,6 @@ async def _dump(db: Any, collection: str, target: Path, batch_size: int) -> int:
                 break
             await cursor.fetch()
     return out.count
-
-
-class _ArrayWriter:
-    """Writes a JSON array one document per line into a ``.partial`` file, renamed at the end.
-
-    A failed backup therefore never leaves a complete-looking but truncated data file.
-    """
-
-    def __init__(self, target: Path) -> None:
-        self.target = target
-        self.temporary = target.with_name(target.name + ".partial")
-        self.count = 0
-
-    def __enter__(self) -> _ArrayWriter:
-        self._file = open(self.temporary, "wb")  # noqa: SIM115 - closed in __exit__
-        self._file.write(b"[")
-        return self
-
-    def write(self, batch: list[Any]) -> None:
-        if not batch:
-            return
-        self._file.write(b"\n" if self.count == 0 else b",\n")
-        self._file.write(b",\n".join(orjson.dumps(doc) for doc in batch))
-        self.count += len(batch)
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        if kind is None:
-            self._file.write(b"\n]\n")
-        self._file.close()
-        if kind is None:
-            self.temporary.replace(self.target)
-        else:
-            self.temporary.unlink(missing_ok=True)
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    temporary = target.with_name(target.name + ".partial")
-    temporary.write_bytes(data)
-    temporary.replace(target)
 
 
 class RestoreArgs(DatabaseArgs):
@@ -228,7 +190,7 @@ async def restore(ctx: ToolContext, args: RestoreArgs) -> RestoreOut:
             field="collections",
         )
     for name in wanted:  # check every file before writing anything
-        _data_file(directory, entries[name])
+        data_file(directory, entries[name])
     db = await ctx.db()
     total = sum(int(entries[c].get("count", 0)) for c in wanted)
     done = 0
@@ -245,7 +207,7 @@ async def restore(ctx: ToolContext, args: RestoreArgs) -> RestoreOut:
             await db.create_collection(name, col_type=_EDGE if edge else None)
         collection = db.collection(name)
         counts = RestoreCount(collection=name, created=0, updated=0, ignored=0, errors=0)
-        for start, chunk in _chunks(_data_file(directory, entry), args.batch_size):
+        for start, chunk in chunks(data_file(directory, entry), args.batch_size):
             reply = await collection.import_bulk(
                 chunk,
                 doc_type="documents",
@@ -274,50 +236,12 @@ async def restore(ctx: ToolContext, args: RestoreArgs) -> RestoreOut:
 
 
 def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
-    path = directory / MANIFEST
-    try:
-        manifest = orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise NotFound(
-            f"no backup at `{shown}` ({MANIFEST} missing)",
-            hint="paths are relative to the backup root; arango_backup reports the full path",
-        ) from None
-    except orjson.JSONDecodeError:
-        raise InvalidArguments(f"`{shown}/{MANIFEST}` is not valid JSON", field="path") from None
+    manifest = load_manifest(
+        directory,
+        shown,
+        hint="paths are relative to the backup root; arango_backup reports the full path",
+        missing=(FileNotFoundError,),
+    )
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise InvalidArguments(f"`{shown}` is not an arango_backup directory", field="path")
     return manifest
-
-
-def _data_file(directory: Path, entry: dict[str, Any]) -> Path:
-    file_name = str(entry.get("file", ""))
-    path = directory / file_name
-    if "/" in file_name or "\\" in file_name or file_name in ("", ".", "..") or not path.is_file():
-        raise InvalidArguments(
-            f"backup file `{file_name}` for '{entry.get('collection')}' is missing", field="path"
-        )
-    return path
-
-
-def _chunks(path: Path, size: int) -> Iterator[tuple[int, bytes]]:
-    """JSON Lines chunks of ``size`` documents from a backup file (one document a line)."""
-    with open(path, "rb") as source:
-        yield from _chunk_lines(source, size)
-
-
-def _chunk_lines(source: IO[bytes], size: int) -> Iterator[tuple[int, bytes]]:
-    lines: list[bytes] = []
-    start = index = 0
-    for raw in source:
-        line = raw.strip()
-        if line in (b"[", b"]", b""):
-            continue
-        if line.endswith(b","):
-            line = line[:-1]
-        lines.append(line)
-        index += 1
-        if len(lines) == size:
-            yield start, b"\n".join(lines) + b"\n"
-            lines, start = [], index
-    if lines:
-        yield start, b"\n".join(lines) + b"\n"

@@ -16,13 +16,23 @@ import asyncio
 import secrets
 import shutil
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import orjson
 from pydantic import Field
 
+from mcp_arangodb_async.backup_files import (
+    ARRAY_END,
+    ARRAY_START,
+    FORMAT,
+    MANIFEST,
+    batch_bytes,
+    chunks,
+    data_file,
+    load_manifest,
+    manifest_bytes,
+    new_manifest,
+)
 from mcp_arangodb_async.backup_paths import resolve_backup_path
 from mcp_arangodb_async.errors import ArangoToolError, InvalidArguments, NotFound, hint_for
 from mcp_arangodb_async.tools.context import ToolContext
@@ -40,9 +50,6 @@ if TYPE_CHECKING:
 
 __all__: list[str] = []
 
-MANIFEST = "manifest.json"
-#: the format arango_backup writes; graph backups add a ``graph`` section
-FORMAT = "mcp-arangodb-async/collections"
 _DUMP = 'FOR d IN @@coll RETURN UNSET(d, "_id", "_rev")'
 _ON_DUPLICATE = {"error": "error", "skip": "ignore", "overwrite": "replace"}
 _CONFLICT_HINT = "documents with these keys exist: pass conflict skip or overwrite"
@@ -91,18 +98,17 @@ async def _dump(db: StandardDatabase, collection: str, target: Path, batch_size:
     # file I/O in a worker thread: a slow disk must not stall other sessions
     out = await asyncio.to_thread(open, target, "wb")
     try:
-        await asyncio.to_thread(out.write, b"[")
+        await asyncio.to_thread(out.write, ARRAY_START)
         while True:
             batch = list(cursor.batch)
             cursor.batch.clear()
             if batch:
-                lines = b",\n".join(orjson.dumps(doc) for doc in batch)
-                await asyncio.to_thread(out.write, (b"\n" if count == 0 else b",\n") + lines)
+                await asyncio.to_thread(out.write, batch_bytes(batch, count))
                 count += len(batch)
             if not cursor.has_more:
                 break
             await cursor.fetch()
-        await asyncio.to_thread(out.write, b"\n]\n")
+        await asyncio.to_thread(out.write, ARRAY_END)
     finally:
         await asyncio.to_thread(out.close)
     return count
@@ -122,22 +128,16 @@ async def _backup_one(
         kind = "edge" if name in edge_names else "document"
         entries.append({"collection": name, "type": kind, "count": count, "file": file_name})
         await ctx.report_progress(index + 1, len(names), f"{graph}: {name} ({count})")
-    manifest = {
-        "format": FORMAT,
-        "version": 1,
-        "database": ctx.key,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "collections": entries,
-        "graph": {
-            "name": graph,
-            "edge_definitions": [
-                {"collection": d["collection"], "from": d["from"], "to": d["to"]}
-                for d in properties.get("edgeDefinitions", [])
-            ],
-            "orphan_collections": list(properties.get("orphanCollections", [])),
-        },
+    manifest = new_manifest(ctx.key, entries)
+    manifest["graph"] = {
+        "name": graph,
+        "edge_definitions": [
+            {"collection": d["collection"], "from": d["from"], "to": d["to"]}
+            for d in properties.get("edgeDefinitions", [])
+        ],
+        "orphan_collections": list(properties.get("orphanCollections", [])),
     }
-    (directory / MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
+    (directory / MANIFEST).write_bytes(manifest_bytes(manifest))
     return {e["collection"]: e["count"] for e in entries}
 
 
@@ -356,15 +356,12 @@ async def validate_graph_integrity(ctx: ToolContext, args: IntegrityArgs) -> Int
 
 
 def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
-    try:
-        manifest = orjson.loads((directory / MANIFEST).read_bytes())
-    except (FileNotFoundError, NotADirectoryError):
-        raise NotFound(
-            f"no backup at `{shown}` ({MANIFEST} missing)",
-            hint="paths are relative to the backup root; arango_backup_graph reports them",
-        ) from None
-    except orjson.JSONDecodeError:
-        raise InvalidArguments(f"`{shown}/{MANIFEST}` is not valid JSON", field="path") from None
+    manifest = load_manifest(
+        directory,
+        shown,
+        hint="paths are relative to the backup root; arango_backup_graph reports them",
+        missing=(FileNotFoundError, NotADirectoryError),
+    )
     if (
         not isinstance(manifest, dict)
         or manifest.get("format") != FORMAT
@@ -372,34 +369,6 @@ def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
     ):
         raise InvalidArguments(f"`{shown}` is not a graph backup", field="path")
     return manifest
-
-
-def _data_file(directory: Path, entry: dict[str, Any]) -> Path:
-    file_name = str(entry.get("file", ""))
-    path = directory / file_name
-    if "/" in file_name or "\\" in file_name or file_name in ("", ".", "..") or not path.is_file():
-        raise InvalidArguments(
-            f"backup file `{file_name}` for '{entry.get('collection')}' is missing", field="path"
-        )
-    return path
-
-
-def _chunks(path: Path, size: int) -> Iterator[tuple[int, bytes]]:
-    """JSON Lines chunks of ``size`` documents (the array's brackets and commas dropped)."""
-    with open(path, "rb") as source:
-        lines: list[bytes] = []
-        start = index = 0
-        for raw in source:
-            line = raw.strip()
-            if line in (b"[", b"]", b""):
-                continue
-            lines.append(line[:-1] if line.endswith(b",") else line)
-            index += 1
-            if len(lines) == size:
-                yield start, b"\n".join(lines) + b"\n"
-                lines, start = [], index
-        if lines:
-            yield start, b"\n".join(lines) + b"\n"
 
 
 class RestoreGraphArgs(DatabaseArgs):
@@ -452,7 +421,7 @@ async def restore_graph(ctx: ToolContext, args: RestoreGraphArgs) -> RestoreGrap
     manifest = _read_manifest(directory, args.path)
     graph = manifest["graph"]
     entries = list(manifest.get("collections", []))
-    files = [_data_file(directory, entry) for entry in entries]  # all present before writing
+    files = [data_file(directory, entry) for entry in entries]  # all present before writing
     db = await ctx.db()
     name = str(graph["name"])
     created = not await db.has_graph(name)
@@ -468,10 +437,10 @@ async def restore_graph(ctx: ToolContext, args: RestoreGraphArgs) -> RestoreGrap
     for entry, path in zip(entries, files, strict=True):
         collection = db.collection(entry["collection"])
         counts = RestoreCount(collection=entry["collection"], created=0, updated=0, ignored=0)
-        chunks = _chunks(path, args.batch_size)
+        pending = chunks(path, args.batch_size)
         try:
             # reading happens in a worker thread too: the loop keeps serving others
-            while (item := await asyncio.to_thread(next, chunks, None)) is not None:
+            while (item := await asyncio.to_thread(next, pending, None)) is not None:
                 start, chunk = item
                 try:
                     reply = await collection.import_bulk(
@@ -502,7 +471,7 @@ async def restore_graph(ctx: ToolContext, args: RestoreGraphArgs) -> RestoreGrap
                 done += chunk.count(b"\n")
                 await ctx.report_progress(done, total, f"{counts.collection}: {done}/{total}")
         finally:
-            chunks.close()
+            pending.close()
         results.append(counts)
     integrity = None
     if args.check_integrity:
