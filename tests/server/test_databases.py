@@ -211,6 +211,16 @@ async def test_tools_list_is_compact_and_advertises_list_changed(http_server: Mc
     for tool in first.tools:
         assert tool.input_schema["additionalProperties"] is False
         assert "title" not in str(tool.input_schema)
+        # compact: no title, a plain object output schema, all four annotations
+        assert tool.title is None and tool.output_schema == {"type": "object"}
+        assert tool.annotations is not None
+        hints = tool.annotations.model_dump(exclude_none=True)
+        assert set(hints) == {
+            "read_only_hint",
+            "destructive_hint",
+            "idempotent_hint",
+            "open_world_hint",
+        }
 
 
 async def test_stateless_http_refuses_session_state(

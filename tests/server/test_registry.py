@@ -15,6 +15,7 @@ from mcp_arangodb_async.tools.docs import render
 from mcp_arangodb_async.tools.registry import REGISTRY, Registry, build_registry
 from mcp_arangodb_async.tools.spec import (
     DATABASE_DESCRIPTION,
+    LISTED,
     Args,
     DatabaseArgs,
     Result,
@@ -38,19 +39,23 @@ CONFIG = Config(databases={"a": DatabaseEntry(url="http://h:1")})
 
 def test_every_tool_is_fully_declared():
     for listed in _wire(CONFIG):
+        spec = REGISTRY.get(listed["name"])
+        assert spec is not None
         annotations = listed["annotations"]
-        assert set(annotations) == {
-            "readOnlyHint",
-            "destructiveHint",
-            "idempotentHint",
-            "openWorldHint",
+        assert annotations == {
+            "readOnlyHint": spec.read_only,
+            "destructiveHint": spec.destructive,
+            "idempotentHint": spec.idempotent,
+            "openWorldHint": spec.open_world,
         }
-        assert listed["outputSchema"]["type"] == "object"
+        assert listed["outputSchema"] == {"type": "object"}
         schema = listed["inputSchema"]
         assert schema["type"] == "object" and schema["additionalProperties"] is False
         text = json.dumps(schema)
         assert '"title"' not in text and "$ref" not in text and "$defs" not in text
-        assert listed["description"] and listed["title"]
+        assert '"listed"' not in text
+        # the title stays in the registry (docs headings, search), off the wire
+        assert listed["description"] and spec.title and "title" not in listed
 
 
 def test_data_tools_take_the_database_override():
@@ -75,32 +80,103 @@ def test_listing_is_deterministic_and_compact():
     assert max(REGISTRY.wire_bytes([spec.name]) for spec in REGISTRY) <= 1400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 4 budget not met yet: the catalogue's argument schemas and descriptions "
-    "need trimming (the wire format is already compact); remove this mark once it passes",
-)
 def test_full_catalogue_budget():
-    # 24,000 bytes for the ~45-tool catalogue, about 530 per tool
+    # issue 4: 24,000 bytes for the whole (50-tool) catalogue, about 530 per tool
     catalogue = REGISTRY.wire_bytes(spec.name for spec in REGISTRY)
     assert catalogue <= 24_000
     assert catalogue / len(REGISTRY) <= 530
+    # wire_bytes is what a client receives: the serialised tools/list entries
+    full = json.dumps(_wire(CONFIG), separators=(",", ":"), ensure_ascii=False)
+    assert abs(len(full.encode()) - catalogue) <= 2
 
 
 def test_wire_format_carries_no_noise():
+    summaries = []
     for listed in _wire(CONFIG):
-        # output schemas: the object and its key (always present) fields, nothing more
-        assert set(listed["outputSchema"]) <= {"type", "required"}
+        # every client pays for tools/list: result fields are in docs and search, not here
+        assert listed["outputSchema"] == {"type": "object"}
         text = json.dumps(listed["inputSchema"])
         for noise in ('"minLength"', '"maxItems"', '"default": null', '"default": false'):
             assert noise not in text, (listed["name"], noise)
         spec = REGISTRY.get(listed["name"])
         assert spec is not None and listed["description"] == spec.summary
         assert not re.search(r"[.!?]\s+[A-Z`]", listed["description"]), listed["name"]
+        assert len(spec.summary) <= 90, spec.name
+        summaries.append(len(spec.summary))
+    assert sum(summaries) / len(summaries) <= 55
     query = REGISTRY.get("arango_query")
     assert query is not None
-    assert set(query.output_schema["required"]) == {"database", "rows", "returned", "truncated"}
-    assert query.summary == query.description.split("\n\n")[0].replace("\n", " ")
+    # the documentation form still knows the result fields every reply holds
+    assert {"database", "rows", "returned", "truncated"} <= set(query.result_schema["required"])
+    first = query.description.split("\n\n")[0].replace("\n", " ")
+    assert query.summary == first.removesuffix(".") and not query.summary.endswith(".")
+
+
+def _described(schema: dict) -> dict[str, str]:
+    """Top-level argument name -> description, for the arguments that have one."""
+    props = schema.get("properties", {})
+    return {name: sub["description"] for name, sub in props.items() if "description" in sub}
+
+
+def test_wire_schemas_describe_only_the_listed_arguments():
+    listed = {}
+    for spec in REGISTRY:
+        wire = spec.wire_schema
+        docs = _described(spec.input_schema)
+        # the documentation form keeps every description (docs/tools.md, search detail=full)
+        if spec.uses_database:
+            assert docs["database"] == DATABASE_DESCRIPTION
+        # the wire keeps a subset of them, word for word, and nothing nested
+        for name, text in _described(wire).items():
+            assert docs[name] == text, (spec.name, name)
+            listed[f"{spec.name}.{name}"] = text
+        for name, sub in wire.get("properties", {}).items():
+            assert "description" not in json.dumps(sub.get("items", {})), (spec.name, name)
+        # same arguments, types, required set and enums: only descriptions are dropped
+        assert wire["properties"].keys() == spec.input_schema["properties"].keys()
+        for name, sub in wire["properties"].items():
+            full = spec.input_schema["properties"][name]
+            assert sub.get("type") == full.get("type"), (spec.name, name)
+            assert "type" in sub or "enum" in sub, (spec.name, name)
+        assert wire.get("required") == spec.input_schema.get("required")
+    assert "arango_query.query" not in listed and "arango_insert.database" not in listed
+    assert listed["arango_create_index.expire_after"] == "Seconds (ttl only)"
+    assert listed["arango_restore.path"] == "Under the backup root"
+    assert 0 < len(listed) <= 12, sorted(listed)
+    assert all(len(text) <= 40 for text in listed.values()), listed
+
+
+def test_wire_schema_keeps_marked_descriptions_and_every_type():
+    class Sample(DatabaseArgs):
+        name: str = Field(description="Not listed")
+        seconds: float | None = Field(default=None, description="Seconds", json_schema_extra=LISTED)
+        flag: bool = Field(default=True, description="On")
+        limit: int = 10
+        weight: float = 1
+        either: str | None = Field(description="string or null")
+        docs: dict | list[dict]
+
+    wire = compact_schema(Sample.model_json_schema(), wire=True)
+    assert wire["properties"] == {
+        "database": {"type": "string"},
+        "name": {"type": "string"},
+        "seconds": {"description": "Seconds", "type": "number"},
+        "flag": {"default": True, "type": "boolean"},
+        "limit": {"default": 10, "type": "integer"},
+        "weight": {"default": 1, "type": "number"},
+        "either": {"type": ["string", "null"]},
+        "docs": {"type": ["object", "array"], "items": {"type": "object"}},
+    }
+    full = compact_schema(Sample.model_json_schema())
+    assert full["properties"]["seconds"] == {"description": "Seconds", "type": "number"}
+    assert full["properties"]["flag"] == {"default": True, "description": "On", "type": "boolean"}
+    assert full["properties"]["either"] == {
+        "type": ["string", "null"],
+        "description": "string or null",
+    }
+    assert wire["required"] == full["required"] == ["name", "either", "docs"]
+    with pytest.raises(ValidationError):
+        Sample.model_validate({"name": "x", "either": None, "docs": {}, "flag": "maybe"})
 
 
 def test_compact_schema_drops_what_the_server_enforces():

@@ -126,7 +126,12 @@ async def test_search_and_load_then_unload(http_server: McpHttpServer):
     assert names["tools"] == [{"name": "arango_insert", "visible": False}]
     assert names["total"] >= 1
     assert {t["name"] for t in full["tools"]} >= {"arango_query", "arango_next_page"}
-    assert all("input_schema" in t for t in full["tools"])
+    assert all("input_schema" in t and "output_schema" in t for t in full["tools"])
+    # detail=full carries what tools/list leaves out: argument and result descriptions
+    query = next(t for t in full["tools"] if t["name"] == "arango_query")
+    assert query["input_schema"]["properties"]["query"]["description"]
+    assert query["input_schema"]["properties"]["database"]["description"]
+    assert {"rows", "truncated", "next_cursor"} <= set(query["output_schema"]["properties"])
     assert loaded["tools"][0]["name"] == "arango_create_index" and loaded["tools"][0]["visible"]
     added = {t["name"]: t for t in loaded["loaded"]["added"]}
     assert added["arango_create_index"]["required"] == ["collection", "fields"]

@@ -30,7 +30,7 @@ from mcp_arangodb_async.backup_files import (
 from mcp_arangodb_async.backup_paths import resolve_backup_path
 from mcp_arangodb_async.errors import InvalidArguments, NotFound
 from mcp_arangodb_async.tools.context import ToolContext
-from mcp_arangodb_async.tools.spec import DatabaseArgs, Result, tool
+from mcp_arangodb_async.tools.spec import LISTED, DatabaseArgs, Result, tool
 
 __all__: list[str] = []
 
@@ -45,7 +45,7 @@ _DUMP = "FOR d IN @@coll RETURN d"
 
 class BackupArgs(DatabaseArgs):
     path: str | None = Field(
-        default=None, description="Directory under the backup root (default: key-timestamp)"
+        default=None, description="Under the backup root", json_schema_extra=LISTED
     )
     collections: list[str] | None = Field(default=None, description="Default: all non-system")
     batch_size: int = Field(default=1000, ge=1, le=10_000)
@@ -79,7 +79,11 @@ class BackupOut(Result):
     open_world=False,
 )
 async def backup(ctx: ToolContext, args: BackupArgs) -> BackupOut:
-    """Write collections to JSON files under the backup root, streamed batch by batch."""
+    """Back up collections to JSON files.
+
+    Written to `path` under the backup root (default `<key>-<timestamp>`), streamed batch
+    by batch.
+    """
     started = time.monotonic()
     db = await ctx.db()
     name = args.path or f"{ctx.key}-{time.strftime('%Y%m%dT%H%M%S')}"
@@ -138,7 +142,7 @@ async def _dump(db: Any, collection: str, target: Path, batch_size: int) -> int:
 
 
 class RestoreArgs(DatabaseArgs):
-    path: str = Field(min_length=1, description="Backup directory under the backup root")
+    path: str = Field(min_length=1, description="Under the backup root", json_schema_extra=LISTED)
     collections: list[str] | None = Field(default=None, description="Default: all in the backup")
     conflict: Literal["error", "skip", "overwrite", "update"] = Field(
         default="error", description="When a _key exists"
@@ -177,7 +181,10 @@ class RestoreOut(Result):
     open_world=False,
 )
 async def restore(ctx: ToolContext, args: RestoreArgs) -> RestoreOut:
-    """Load a backup's JSON files back in batches (bulk import) with a conflict policy."""
+    """Restore collections from a backup.
+
+    Loads the backup's JSON files in batches (bulk import) with a `conflict` policy.
+    """
     started = time.monotonic()
     directory = resolve_backup_path(ctx.config, args.path)
     manifest = _read_manifest(directory, args.path)

@@ -146,7 +146,11 @@ async def _run(
     open_world=False,
 )
 async def bulk_insert(ctx: ToolContext, args: BulkInsertArgs) -> BulkOut:
-    """Insert many documents in batches; per-item errors by index; on_error stop/continue/ignore."""
+    """Insert many documents in batches.
+
+    Per-item errors are reported by index; `on_error` decides whether to stop after the
+    batch, continue, or ignore them.
+    """
     _check_objects(args.documents)
     collection = (await ctx.db()).collection(args.collection)
     mode = args.overwrite_mode
@@ -169,7 +173,11 @@ async def bulk_insert(ctx: ToolContext, args: BulkInsertArgs) -> BulkOut:
     open_world=False,
 )
 async def bulk_update(ctx: ToolContext, args: BulkUpdateArgs) -> BulkOut:
-    """Merge partial documents (each with _key) in batches; per-item errors by index."""
+    """Update many documents by _key, in batches.
+
+    Merges partial documents (each with its _key) into the stored ones. Per-item errors
+    are reported by index, as in arango_bulk_insert.
+    """
     _check_objects(args.documents)
     for index, doc in enumerate(args.documents):
         if not isinstance(doc.get("_key"), str):

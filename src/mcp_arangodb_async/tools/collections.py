@@ -8,7 +8,7 @@ from pydantic import Field
 
 from mcp_arangodb_async.connections import version_text
 from mcp_arangodb_async.tools.context import ToolContext
-from mcp_arangodb_async.tools.spec import DatabaseArgs, Result, tool
+from mcp_arangodb_async.tools.spec import LISTED, DatabaseArgs, Result, tool
 
 __all__: list[str] = []
 
@@ -51,7 +51,11 @@ def _collection_type(name: str) -> Any:
     open_world=False,
 )
 async def list_collections(ctx: ToolContext, args: ListCollectionsArgs) -> ListCollectionsOut:
-    """List the collections of a database, sorted by name."""
+    """List collections.
+
+    Lists a database's collections, sorted by name; system collections only with
+    `include_system`.
+    """
     db = await ctx.db()
     infos = await db.collections(exclude_system=not args.include_system)
     rows = sorted(
@@ -72,7 +76,8 @@ class CreateCollectionArgs(DatabaseArgs):
     schema_rule: dict[str, Any] | None = Field(
         default=None,
         alias="schema",
-        description="Optional JSON Schema document validation ({rule, level, message})",
+        description="{rule, level, message}",
+        json_schema_extra=LISTED,
     )
     wait_for_sync: bool | None = None
 
@@ -96,7 +101,11 @@ class CreateCollectionOut(Result):
     open_world=False,
 )
 async def create_collection(ctx: ToolContext, args: CreateCollectionArgs) -> CreateCollectionOut:
-    """Create a document or edge collection."""
+    """Create a document or edge collection.
+
+    `schema` sets optional JSON Schema document validation as `{rule, level, message}`
+    (see arango_create_schema).
+    """
     db = await ctx.db()
     await db.create_collection(
         args.name,
@@ -129,7 +138,10 @@ class DatabaseStatusOut(Result):
     open_world=False,
 )
 async def database_status(ctx: ToolContext, args: DatabaseArgs) -> DatabaseStatusOut:
-    """Report the resolved database: server version, number of collections and documents."""
+    """Show version, collection and document counts.
+
+    Reports on the resolved database.
+    """
     db = await ctx.db()
     version = await db.version()
     infos = await db.collections(exclude_system=True)

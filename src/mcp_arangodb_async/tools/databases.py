@@ -72,10 +72,10 @@ class FocusOut(Result):
     open_world=False,
 )
 async def set_focused_database(ctx: ToolContext, args: SetFocusArgs) -> FocusOut:
-    """Make a configured database the default for this session's later calls.
+    """Set the session's default database (null clears).
 
-    Calls that pass `database` still use that key for themselves. Other sessions are
-    unaffected.
+    Later calls without `database` use the focused key. Calls that pass `database` still use
+    that key for themselves. Other sessions are unaffected.
     """
     session_id = ctx.identity.require()
     if args.database is not None:
@@ -103,7 +103,11 @@ async def set_focused_database(ctx: ToolContext, args: SetFocusArgs) -> FocusOut
     open_world=False,
 )
 async def get_focused_database(ctx: ToolContext, args: NoArgs) -> FocusOut:
-    """Show this session's focused database (null if none) and the key calls use now."""
+    """Show the focused and effective database.
+
+    The focus is null when none is set; the effective key is what calls without `database`
+    use now.
+    """
     ctx.identity.require()
     effective = resolve(None, ctx.session, ctx.config)
     return FocusOut(
@@ -143,7 +147,10 @@ class ListDatabasesOut(Result):
     open_world=False,
 )
 async def list_available_databases(ctx: ToolContext, args: NoArgs) -> ListDatabasesOut:
-    """List the database keys this server may use (only these keys are accepted anywhere)."""
+    """List the configured database keys.
+
+    Only these keys are accepted anywhere (as `database` or as a focus).
+    """
     focused = ctx.session.focused_database if ctx.session else None
     default = resolve(None, None, ctx.config).key
     rows = [
@@ -198,8 +205,11 @@ class ResolutionOut(Result):
     open_world=False,
 )
 async def get_database_resolution(ctx: ToolContext, args: ResolutionArgs) -> ResolutionOut:
-    """Show the six resolution levels (argument, focus, config default, MCP_DEFAULT_DATABASE,
-    first configured, _system) with their values, and which one a call would use."""
+    """Show which database a call uses, and why.
+
+    Lists the six resolution levels (argument, focus, config default, MCP_DEFAULT_DATABASE,
+    first configured, _system) with their values, and which one a call would use.
+    """
     resolution = resolve(args.database, ctx.session, ctx.config)
     return ResolutionOut(
         database=resolution.key,
@@ -226,9 +236,10 @@ async def get_database_resolution(ctx: ToolContext, args: ResolutionArgs) -> Res
     open_world=False,
 )
 async def test_database_connection(ctx: ToolContext, args: DatabaseArgs) -> StatusOut:
-    """Connect to a database now (version call) and report reachability, version and latency.
+    """Check a database's reachability and version.
 
-    An unreachable database is reported with `reachable: false` and the error.
+    Connects now (version call) and reports reachability, version and latency. An
+    unreachable database is reported with `reachable: false` and the error.
     """
     return StatusOut.of(await ctx.runtime.connections.check(ctx.key))
 
@@ -253,7 +264,10 @@ class MultiStatusOut(Result):
     open_world=False,
 )
 async def get_multi_database_status(ctx: ToolContext, args: NoArgs) -> MultiStatusOut:
-    """Check every configured database concurrently and report each one's status."""
+    """Check all configured databases at once.
+
+    Reports each one's status (reachability, version, latency or the error).
+    """
     statuses = [StatusOut.of(s) for s in await ctx.runtime.connections.check_all()]
     up = sum(1 for s in statuses if s.reachable)
     return MultiStatusOut(

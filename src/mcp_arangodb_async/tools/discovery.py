@@ -29,7 +29,7 @@ class SearchArgs(Args):
     query: str | None = Field(default=None, description="Keywords")
     category: str | None = None
     detail: Literal["name", "summary", "full"] = Field(
-        default="summary", description="full adds the input schema"
+        default="summary", description="full adds input and output schemas"
     )
     load: bool = Field(default=False, description="Load the found tools")
     limit: int = Field(default=10, ge=1, le=100)
@@ -41,6 +41,8 @@ class FoundTool(Result):
     description: str | None = None
     required: list[str] | None = None
     input_schema: dict[str, Any] | None = None
+    #: the result's fields (tools/list only says ``{"type": "object"}``)
+    output_schema: dict[str, Any] | None = None
     read_only: bool | None = None
     destructive: bool | None = None
     visible: bool
@@ -84,7 +86,11 @@ def _hits(spec: ToolSpec, name: str, text: str, word: str) -> bool:
     open_world=False,
 )
 async def search_tools(ctx: ToolContext, args: SearchArgs) -> SearchOut:
-    """Find tools by keywords or category, loaded or not; `load` adds them to this session."""
+    """Search all tools; `load` adds them.
+
+    Finds tools by keywords or category, loaded or not; `load` adds the found tools to this
+    session, and `detail: full` adds their input schemas and result fields.
+    """
     registry = ctx.runtime.registry
     available = registry.available(ctx.config)
     if args.category is not None and args.category not in registry.categories():
@@ -134,6 +140,7 @@ def _found(spec: ToolSpec, detail: str, visible: bool) -> FoundTool:
     if detail == "full":
         out.description = spec.summary
         out.input_schema = spec.input_schema
+        out.output_schema = spec.result_schema
         out.read_only = spec.read_only
         out.destructive = spec.destructive
     return out
@@ -167,7 +174,10 @@ class CategoriesOut(Result):
     open_world=False,
 )
 async def list_tools_by_category(ctx: ToolContext, args: CategoryArgs) -> CategoriesOut:
-    """List tool names per category and which of them this session sees."""
+    """List tool names by category.
+
+    Shows which of them this session sees.
+    """
     registry = ctx.runtime.registry
     available = {s.name for s in registry.available(ctx.config)}
     visible = {s.name for s in registry.visible(ctx.session, ctx.config)}
@@ -207,7 +217,10 @@ class UnloadArgs(Args):
     open_world=False,
 )
 async def unload_tools(ctx: ToolContext, args: UnloadArgs) -> Changed:
-    """Hide tools (by name or category) from this session; arango_search_tools reloads."""
+    """Hide tools from this session.
+
+    By name or by category; arango_search_tools with `load` brings them back.
+    """
     registry = ctx.runtime.registry
     names = list(args.tools)
     if args.category is not None:
@@ -268,7 +281,10 @@ class UsageStatsOut(Result):
     open_world=False,
 )
 async def get_tool_usage_stats(ctx: ToolContext, args: Args) -> UsageStatsOut:
-    """Show this session's calls, errors and last use per tool."""
+    """Show this session's tool usage.
+
+    Calls, errors and last use per tool.
+    """
     state = session_state(ctx)
     rows = sorted(state.usage.items(), key=lambda kv: (-kv[1].calls, kv[0]))
     visible = {s.name for s in ctx.runtime.registry.visible(state, ctx.config)}

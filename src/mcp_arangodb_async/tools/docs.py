@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from mcp_arangodb_async.tools.registry import REGISTRY, Registry
-from mcp_arangodb_async.tools.spec import ToolSpec, compact_schema
+from mcp_arangodb_async.tools.spec import ToolSpec
 
 __all__ = ["render"]
 
@@ -22,6 +22,8 @@ def _type(schema: dict[str, Any]) -> str:
     if "anyOf" in schema:
         return " \\| ".join(_type(s) for s in schema["anyOf"])
     kind = schema.get("type", "any")
+    if isinstance(kind, list):
+        return " \\| ".join(_type({**schema, "type": k}) for k in kind)
     if kind == "array" and "items" in schema:
         return f"array of {_type(schema['items'])}"
     return str(kind)
@@ -45,8 +47,7 @@ def _arguments(spec: ToolSpec) -> list[str]:
 
 
 def _result(spec: ToolSpec) -> list[str]:
-    full = compact_schema(spec.result.model_json_schema(mode="serialization"))
-    props = full.get("properties", {})
+    props = spec.result_schema.get("properties", {})
     return [
         f"Result fields: {', '.join(f'`{name}` ({_type(sub)})' for name, sub in props.items())}."
     ]

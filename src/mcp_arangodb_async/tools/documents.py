@@ -70,7 +70,7 @@ def _meta(body: dict[str, Any]) -> DocumentMeta:
     open_world=False,
 )
 async def insert(ctx: ToolContext, args: InsertArgs) -> InsertOut:
-    """Insert one document or a list of documents into a collection.
+    """Insert one document or a list of them.
 
     With a list, each document succeeds or fails on its own: failures are listed with
     their index and errorNum, the others are stored.
@@ -141,7 +141,7 @@ class WriteOut(Result):
     open_world=False,
 )
 async def update(ctx: ToolContext, args: UpdateArgs) -> WriteOut:
-    """Merge attributes into one document, identified by collection and _key."""
+    """Merge attributes into a document by _key."""
     if any(name in args.update for name in ("_key", "_id")):
         raise InvalidArguments(
             "`update` must not contain _key or _id (the key is given by `key`)", field="update"
@@ -175,7 +175,7 @@ class RemoveArgs(DatabaseArgs):
     open_world=False,
 )
 async def remove(ctx: ToolContext, args: RemoveArgs) -> WriteOut:
-    """Remove one document, identified by collection and _key."""
+    """Remove a document by _key."""
     collection = (await ctx.db()).collection(args.collection)
     result = await collection.delete(args.key, return_old=args.return_old or None)
     return WriteOut(database=ctx.key, collection=args.collection, document=_meta(result))

@@ -43,7 +43,7 @@ from mcp_arangodb_async.tools.graphs import (
     query_rows,
     vertex_collections,
 )
-from mcp_arangodb_async.tools.spec import DatabaseArgs, Result, tool
+from mcp_arangodb_async.tools.spec import LISTED, DatabaseArgs, Result, tool
 
 if TYPE_CHECKING:
     from arangoasync.database import StandardDatabase
@@ -54,7 +54,7 @@ _DUMP = 'FOR d IN @@coll RETURN UNSET(d, "_id", "_rev")'
 _ON_DUPLICATE = {"error": "error", "skip": "ignore", "overwrite": "replace"}
 _CONFLICT_HINT = "documents with these keys exist: pass conflict skip or overwrite"
 
-BackupPath = Field(default=None, description="Directory under the backup root")
+BackupPath = Field(default=None, description="Under the backup root", json_schema_extra=LISTED)
 BatchSize = Field(default=1000, ge=1, le=10_000)
 #: documents per cursor batch while writing a backup
 DUMP_BATCH = 1000
@@ -174,11 +174,11 @@ class BackupGraphOut(Result):
     open_world=False,
 )
 async def backup_graph(ctx: ToolContext, args: BackupGraphArgs) -> BackupGraphOut:
-    """Write a graph's definition and documents to a backup directory, streamed.
+    """Back up a graph and its documents.
 
-    The directory holds `manifest.json` (with the graph's definition) and one JSON file per
-    collection, in arango_backup's layout. It appears only when complete; an existing one
-    is replaced only with `overwrite`.
+    Streamed to a directory under the backup root. The directory holds `manifest.json` (with
+    the graph's definition) and one JSON file per collection, in arango_backup's layout. It
+    appears only when complete; an existing one is replaced only with `overwrite`.
     """
     directory = _target(ctx, args.path or f"graph-{args.graph}-{_stamp()}", args.overwrite)
     db = await ctx.db()
@@ -225,7 +225,10 @@ class BackupNamedGraphsOut(Result):
 async def backup_named_graphs(
     ctx: ToolContext, args: BackupNamedGraphsArgs
 ) -> BackupNamedGraphsOut:
-    """Back up several named graphs (default: all), one subdirectory per graph."""
+    """Back up several graphs (default: all).
+
+    One subdirectory per graph under `path`, each as arango_backup_graph writes it.
+    """
     directory = _target(ctx, args.path or f"graphs-{ctx.key}-{_stamp()}", args.overwrite)
     db = await ctx.db()
     existing = sorted(g.name for g in await db.graphs())
@@ -342,11 +345,11 @@ class IntegrityArgs(DatabaseArgs):
     open_world=False,
 )
 async def validate_graph_integrity(ctx: ToolContext, args: IntegrityArgs) -> IntegrityOut:
-    """Find orphaned edges, edges outside their definitions and missing vertices of a graph.
+    """Find a graph's broken edges.
 
-    Orphaned edges point at a vertex that does not exist (the missing vertices are counted
-    once each); edges outside their definitions connect collections their edge definition
-    does not list. Each edge collection reports counts and up to `examples` examples.
+    Finds orphaned edges and edges outside their definitions. Orphaned edges point at a
+    vertex that does not exist (the missing vertices are counted once each); edges outside
+    their definitions connect collections their edge definition does not list. Each edge collection reports counts and up to `examples` examples.
     """
     db = await ctx.db()
     return await integrity_report(db, ctx.key, args.graph, args.examples)
@@ -372,7 +375,7 @@ def _read_manifest(directory: Path, shown: str) -> dict[str, Any]:
 
 
 class RestoreGraphArgs(DatabaseArgs):
-    path: str = Field(min_length=1, description="Directory under the backup root")
+    path: str = Field(min_length=1, description="Under the backup root", json_schema_extra=LISTED)
     conflict: Literal["error", "skip", "overwrite"] = Field(
         default="error", description="When a _key exists"
     )
@@ -408,12 +411,13 @@ class RestoreGraphOut(Result):
     open_world=False,
 )
 async def restore_graph(ctx: ToolContext, args: RestoreGraphArgs) -> RestoreGraphOut:
-    """Restore a graph backup in batches (creating the graph if missing), then check integrity.
+    """Restore a graph backup, then check integrity.
 
-    `conflict` decides what happens to documents whose _key exists: `error` stops the
-    restore at the first batch holding one (batches before it stay written), `skip` keeps
-    the existing documents, `overwrite` replaces them. Progress is reported after each
-    batch when the client sent a progressToken.
+    Loads in batches and creates the graph if missing. `conflict` decides what happens to
+    documents whose _key exists: `error` stops the restore at the first batch holding one
+    (batches before it stay written), `skip` keeps the existing documents, `overwrite`
+    replaces them. Progress is reported after each batch when the client sent a
+    progressToken.
     """
     from arangoasync.exceptions import ArangoServerError  # the driver loads on first connection
 

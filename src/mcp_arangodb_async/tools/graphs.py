@@ -131,7 +131,11 @@ class CreateGraphOut(GraphDefOut):
     open_world=False,
 )
 async def create_graph(ctx: ToolContext, args: CreateGraphArgs) -> CreateGraphOut:
-    """Create a named graph from edge definitions (creating missing collections)."""
+    """Create a named graph.
+
+    The graph is built from `edge_definitions` (and orphan collections); missing
+    collections are created unless `create_collections` is false.
+    """
     db = await ctx.db()
     definitions = [d.wire() for d in args.edge_definitions]
     wanted = vertex_collections(
@@ -173,7 +177,10 @@ class ListGraphsOut(Result):
     open_world=False,
 )
 async def list_graphs(ctx: ToolContext, args: DatabaseArgs) -> ListGraphsOut:
-    """List the named graphs with their edge definitions and orphan collections."""
+    """List graphs and their definitions.
+
+    Each graph comes with its edge definitions and orphan collections.
+    """
     db = await ctx.db()
     graphs = [_graph_out(g.to_dict()) for g in await db.graphs()]
     return ListGraphsOut(database=ctx.key, graphs=sorted(graphs, key=lambda g: g.name))
@@ -196,7 +203,10 @@ class AddVertexCollectionArgs(DatabaseArgs):
     open_world=False,
 )
 async def add_vertex_collection(ctx: ToolContext, args: AddVertexCollectionArgs) -> GraphDefOut:
-    """Add a vertex collection to a graph (an orphan until an edge definition uses it)."""
+    """Add a vertex collection.
+
+    Adds it to a graph, where it stays an orphan until an edge definition uses it.
+    """
     db = await ctx.db()
     await db.graph(args.graph).create_vertex_collection(args.collection)
     return GraphDefOut(database=ctx.key, graph=_graph_out(await graph_properties(db, args.graph)))
@@ -219,7 +229,11 @@ class AddEdgeDefinitionArgs(DatabaseArgs):
     open_world=False,
 )
 async def add_edge_definition(ctx: ToolContext, args: AddEdgeDefinitionArgs) -> GraphDefOut:
-    """Add an edge definition (edge collection, from and to vertex collections) to a graph."""
+    """Add an edge definition.
+
+    Adds it to a graph. An edge definition names an edge collection and its from and to
+    vertex collections.
+    """
     db = await ctx.db()
     definition = args.edge_definition
     await db.graph(args.graph).create_edge_definition(
@@ -251,7 +265,10 @@ class RemoveGraphOut(Result):
     open_world=False,
 )
 async def remove_graph(ctx: ToolContext, args: RemoveGraphArgs) -> RemoveGraphOut:
-    """Remove a graph; drop_collections also drops its collections no other graph uses."""
+    """Remove a graph.
+
+    With `drop_collections`, its collections that no other graph uses are dropped too.
+    """
     db = await ctx.db()
     properties = await graph_properties(db, args.name)
     members = [*edge_collections(properties), *vertex_collections(properties)]
@@ -294,7 +311,10 @@ class EdgeOut(Result):
     open_world=False,
 )
 async def add_edge(ctx: ToolContext, args: AddEdgeArgs) -> EdgeOut:
-    """Insert an edge; with `graph`, both vertices must exist in the graph's collections."""
+    """Insert an edge between vertex _ids.
+
+    With `graph`, both vertices must exist in the graph's collections.
+    """
     _check_id(args.from_, "from")
     _check_id(args.to, "to")
     reserved = [k for k in ("_from", "_to", "_key", "_id", "_rev") if k in args.attributes]
@@ -365,10 +385,12 @@ class TraverseArgs(DatabaseArgs):
     open_world=False,
 )
 async def traverse(ctx: ToolContext, args: TraverseArgs) -> PageOut:
-    """Vertices reachable from `start` in min..max steps, by a graph or edge collections.
+    """Traverse a graph from a vertex _id.
 
-    At most `limit` vertices are found; replies are paged like arango_query (`truncated`,
-    `next_cursor` for arango_next_page). With `include_paths`, each row is
+    Finds the vertices reachable in `min_depth`..`max_depth` steps, by a graph or by edge
+    collections. At most `limit`
+    vertices are found; replies are paged like arango_query (`truncated`, `next_cursor` for
+    arango_next_page). With `include_paths`, each row is
     `{vertex, vertices: [_id…], edges: [edge…]}` for the path that reached the vertex.
     """
     if args.min_depth > args.max_depth:
@@ -430,12 +452,13 @@ class ShortestPathOut(Result):
     open_world=False,
 )
 async def shortest_path(ctx: ToolContext, args: ShortestPathArgs) -> ShortestPathOut:
-    """The shortest path between two vertices (fewest edges, or least total weight).
+    """Shortest path between two vertex _ids.
 
-    With `weight_attribute`, edges weigh that attribute's number (`default_weight` when it
-    is missing or not a number) and `weight` is the path's total. `found: false` when no
-    path exists. `include_documents` returns whole vertices and edges unless the reply
-    would exceed the byte limit (then `_id`s and `documents_omitted: true`).
+    Fewest edges, or least total weight. With `weight_attribute`, edges weigh that
+    attribute's number (`default_weight` when it is missing or not a number) and `weight` is
+    the path's total. `found: false` when no path exists. `include_documents` returns whole
+    vertices and edges unless the reply would exceed the byte limit (then `_id`s and
+    `documents_omitted: true`).
     """
     source, bind = _source(args.graph, args.edge_collections)
     options = ""
@@ -552,13 +575,14 @@ _COMPONENT = (
     open_world=False,
 )
 async def graph_statistics(ctx: ToolContext, args: StatisticsArgs) -> StatisticsOut:
-    """Vertex and edge counts, degree distribution and connectivity (sampled on large graphs).
+    """Graph size, degrees and connectivity.
 
-    Above `sample_size` vertices, degrees are computed for a random sample spread over the
-    vertex collections, and isolated/source/sink counts are scaled estimates
-    (`estimated: true`). Histogram buckets are powers of two (`0`, `1`, `2-3`, `4-7`, …).
-    On unsampled graphs, `hub_component` is the size of the connected component (edge
-    direction ignored) around the highest-degree vertex.
+    Reports vertex and edge counts, degree distribution and connectivity. Above
+    `sample_size` vertices, degrees are computed for a random sample spread over the vertex
+    collections, and isolated/source/sink counts are scaled estimates (`estimated: true`).
+    Histogram buckets are powers of two (`0`, `1`, `2-3`, `4-7`, …). On unsampled graphs,
+    `hub_component` is the size of the connected component (edge direction ignored) around
+    the highest-degree vertex.
     """
     db = await ctx.db()
     properties = await graph_properties(db, args.graph)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from mcp_arangodb_async.tools.context import ToolContext
-from mcp_arangodb_async.tools.spec import DatabaseArgs, Result, tool
+from mcp_arangodb_async.tools.spec import LISTED, DatabaseArgs, Result, tool
 
 __all__: list[str] = []
 
@@ -52,7 +52,10 @@ class ListIndexesOut(Result):
     open_world=False,
 )
 async def list_indexes(ctx: ToolContext, args: ListIndexesArgs) -> ListIndexesOut:
-    """List the indexes of a collection (the primary index included)."""
+    """List a collection's indexes.
+
+    The primary index is included.
+    """
     collection = (await ctx.db()).collection(args.collection)
     indexes = [_index(item) for item in await collection.indexes()]
     return ListIndexesOut(database=ctx.key, collection=args.collection, indexes=indexes)
@@ -65,7 +68,9 @@ class CreateIndexArgs(DatabaseArgs):
     name: str | None = None
     unique: bool | None = None
     sparse: bool | None = None
-    expire_after: float | None = Field(default=None, ge=0, description="Seconds (ttl only)")
+    expire_after: float | None = Field(
+        default=None, ge=0, description="Seconds (ttl only)", json_schema_extra=LISTED
+    )
     geo_json: bool | None = Field(default=None, description="GeoJSON order (geo only)")
     in_background: bool | None = None
 
@@ -89,9 +94,9 @@ class CreateIndexOut(Result):
     open_world=False,
 )
 async def create_index(ctx: ToolContext, args: CreateIndexArgs) -> CreateIndexOut:
-    """Create an index on a collection; an identical existing index is returned instead.
+    """Create an index, or return an identical one.
 
-    `created` is false when the index already existed.
+    `created` is false when an identical index already existed (it is returned instead).
     """
     options: dict[str, Any] = {}
     for name, wire in (
@@ -139,7 +144,10 @@ class DeleteIndexOut(Result):
     open_world=False,
 )
 async def delete_index(ctx: ToolContext, args: DeleteIndexArgs) -> DeleteIndexOut:
-    """Delete an index by its id (the primary and edge indexes cannot be deleted)."""
+    """Delete an index by id.
+
+    The primary and edge indexes cannot be deleted.
+    """
     collection = (await ctx.db()).collection(args.collection)
     await collection.delete_index(args.index)
     full = args.index if "/" in args.index else f"{args.collection}/{args.index}"

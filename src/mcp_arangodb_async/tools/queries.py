@@ -70,10 +70,11 @@ def _max_rows(ctx: ToolContext, requested: int | None) -> int:
     open_world=False,
 )
 async def query(ctx: ToolContext, args: QueryArgs) -> QueryOut:
-    """Run an AQL query with bind parameters; rows are capped (`truncated`, `next_cursor`).
+    """Run AQL with bind parameters; paged results.
 
-    Replies are capped in rows and bytes: `truncated: true` with `next_cursor` means more
-    rows are waiting (see arango_next_page); `total` is the full row count.
+    Pass values as @bind parameters (`bind_vars`), never in the query text. Replies are
+    capped in rows and bytes: `truncated: true` with `next_cursor` means more rows are
+    waiting (see arango_next_page); `total` is the full row count.
     """
     max_rows = _max_rows(ctx, args.max_rows)
     db = await ctx.db()
@@ -120,7 +121,11 @@ class NextPageArgs(Args):
     open_world=False,
 )
 async def next_page(ctx: ToolContext, args: NextPageArgs) -> PageOut:
-    """Return the next rows of a truncated result, by the `next_cursor` it carried."""
+    """Next page by a reply's next_cursor.
+
+    Works for every paged reply (arango_query, arango_traverse, …); `max_rows` defaults to
+    the first page's size.
+    """
     page, database = await ctx.runtime.pages.next_page(
         args.cursor,
         max_rows=_max_rows(ctx, args.max_rows) if args.max_rows is not None else None,
@@ -184,7 +189,10 @@ def _nodes(plan: dict[str, Any], stats: dict[int, dict[str, Any]] | None = None)
     open_world=False,
 )
 async def explain_query(ctx: ToolContext, args: ExplainArgs) -> ExplainOut:
-    """Show the optimizer's execution plan (nodes, costs, applied rules) without running it."""
+    """Show a query's plan without running it.
+
+    The optimizer's execution plan: nodes, costs and applied rules.
+    """
     db = await ctx.db()
     body = await db.aql.explain(args.query, bind_vars=args.bind_vars)
     plan = body.get("plan") or {}
@@ -216,9 +224,10 @@ class ProfileOut(ExplainOut):
     open_world=False,
 )
 async def query_profile(ctx: ToolContext, args: ExplainArgs) -> ProfileOut:
-    """Run a query with profiling: per-node calls, items and runtime, and phase timings.
+    """Run AQL with per-node profiling.
 
-    The query really executes (writes included); rows are counted, not returned.
+    Reports per-node calls, items and runtime, and phase timings. The query really executes
+    (writes included); rows are counted, not returned.
     """
     db = await ctx.db()
     cursor = await db.aql.execute(
@@ -346,7 +355,11 @@ def compile_query(args: QueryBuilderArgs) -> tuple[str, dict[str, Any]]:
     open_world=False,
 )
 async def query_builder(ctx: ToolContext, args: QueryBuilderArgs) -> QueryBuilderOut:
-    """Compile filters/sort/limit/fields to AQL with bind parameters only, and run it."""
+    """Build AQL from filters/sort/fields; run it.
+
+    Compiles filters, sort, limit and fields to AQL with bind parameters only; with
+    `execute: false` it only returns the compiled query.
+    """
     text, bind = compile_query(args)
     out: dict[str, Any] = {"query": text, "bind_vars": bind, "database": ctx.key}
     if args.execute:

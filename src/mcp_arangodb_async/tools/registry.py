@@ -280,11 +280,17 @@ def _error_result(error: ToolError, tool_name: str) -> types.CallToolResult:
 
 
 def _to_wire(spec: ToolSpec) -> types.Tool:
+    """The ``tools/list`` form of a tool: what an agent needs to pick and call it.
+
+    Every client pays for this in context on every session, so it carries the summary
+    sentence, the wire schema (argument descriptions only where ``LISTED``), a plain
+    object output schema and the four annotations, but no ``title``: titles, the whole
+    docstring and the result fields are in docs/tools.md and ``arango_search_tools``.
+    """
     return types.Tool(
         name=spec.name,
-        title=spec.title,
         description=spec.summary,
-        input_schema=spec.input_schema,
+        input_schema=spec.wire_schema,
         output_schema=spec.output_schema,
         annotations=types.ToolAnnotations(
             read_only_hint=spec.read_only,

@@ -43,7 +43,10 @@ class SchemaOut(Result):
     open_world=False,
 )
 async def create_schema(ctx: ToolContext, args: CreateSchemaArgs) -> SchemaOut:
-    """Set a collection's native schema (rule, level, message); the database enforces it."""
+    """Set a collection's JSON Schema validation.
+
+    Sets the native schema (`rule`, `level`, `message`); the database enforces it.
+    """
     check_rule(args.rule)
     schema: dict[str, Any] = {"rule": args.rule, "level": args.level}
     if args.message is not None:
@@ -82,7 +85,10 @@ class ListSchemasOut(Result):
     open_world=False,
 )
 async def list_schemas(ctx: ToolContext, args: ListSchemasArgs) -> ListSchemasOut:
-    """List the non-system collections with their schemas (absent when none)."""
+    """List collections with their schemas.
+
+    Non-system collections only; `schema` is absent when a collection has none.
+    """
     db = await ctx.db()
     names = sorted(c.name for c in await db.collections() if not c.name.startswith("_"))
     properties = await asyncio.gather(*(db.collection(n).properties() for n in names))
@@ -124,10 +130,10 @@ class ValidationOut(Result):
     open_world=False,
 )
 async def validate_document(ctx: ToolContext, args: ValidateDocumentArgs) -> ValidationOut:
-    """Check a document against a collection's schema or an inline rule, without writing it.
+    """Check a document against a schema (no write).
 
-    Every violation is listed with its JSON Pointer path (system attributes are skipped, as
-    ArangoDB does).
+    Uses the collection's schema or an inline `rule`. Every violation is listed with its
+    JSON Pointer path (system attributes are skipped, as ArangoDB does).
     """
     if (args.collection is None) == (args.rule is None):
         raise InvalidArguments("pass exactly one of `collection` or `rule`", field="collection")

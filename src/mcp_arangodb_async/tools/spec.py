@@ -12,6 +12,13 @@ The four annotations are keyword-only and required, so a tool that forgets one f
 import. The handler's docstring is the tool's description. Input and output JSON Schemas
 are derived from the pydantic models once and compacted (no ``title`` noise, no
 ``$ref``/``$defs``, ``additionalProperties: false`` from ``extra="forbid"``).
+
+Two forms of each tool exist. The documentation form (``description``, ``input_schema``
+with every argument description) feeds docs/tools.md, ``arango_search_tools``
+``detail=full`` and input validation. The wire form (``summary``, ``wire_schema``) is
+what ``tools/list`` carries: every client pays for it in context on every session, so it
+keeps an argument's description only where name, type and enum cannot say it, marked
+``Field(description="…", json_schema_extra=LISTED)`` (at most 40 characters).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ __all__ = [
     "Args",
     "DatabaseArgs",
     "Handler",
+    "LISTED",
     "Result",
     "ToolSpec",
     "compact_schema",
@@ -54,6 +62,8 @@ CATEGORIES = (
 )
 
 DATABASE_DESCRIPTION = "Database key (this call only)"
+#: ``json_schema_extra`` marking an argument whose description ``tools/list`` carries
+LISTED: dict[str, Any] = {"listed": True}
 
 #: a sentence ends at ". " before a capital or a backtick ("e.g. x" does not end one)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
@@ -62,6 +72,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`])")
 _ENFORCED_ONLY = frozenset(
     {"title", "$defs", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum"}
 )
+#: what every tool's ``outputSchema`` says on the wire (see :func:`shallow_schema`)
+_WIRE_OUTPUT = {"type": "object"}
 
 
 class Args(BaseModel):
@@ -100,16 +112,21 @@ class ToolSpec:
     description: str = ""
     input_schema: dict[str, Any] = field(default_factory=dict, repr=False)
     output_schema: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: ``input_schema`` without the argument descriptions not marked ``LISTED``
+    wire_schema: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: the result model's full compact schema (docs and search ``detail=full``)
+    result_schema: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def summary(self) -> str:
         """The description's first sentence: what ``tools/list`` carries (docs show it all).
 
         Every client pays for ``tools/list`` in context on every session, so the wire
-        carries one sentence; docs/tools.md carries the whole docstring.
+        carries one sentence, without its closing full stop (a byte per tool that says
+        nothing); docs/tools.md carries the whole docstring.
         """
         paragraph = self.description.split("\n\n", 1)[0].replace("\n", " ")
-        return _SENTENCE_END.split(paragraph, maxsplit=1)[0]
+        return _SENTENCE_END.split(paragraph, maxsplit=1)[0].removesuffix(".")
 
     @property
     def uses_database(self) -> bool:
@@ -145,6 +162,8 @@ def tool(
         description = inspect.cleandoc(handler.__doc__ or "")
         if not description:
             raise ValueError(f"tool {name}: the handler needs a docstring (the description)")
+        schema = args.model_json_schema()
+        result_schema = result.model_json_schema(mode="serialization")
         return ToolSpec(
             name=name,
             title=title,
@@ -157,22 +176,30 @@ def tool(
             open_world=open_world,
             handler=handler,
             description=description,
-            input_schema=compact_schema(args.model_json_schema()),
-            output_schema=shallow_schema(result.model_json_schema(mode="serialization")),
+            input_schema=compact_schema(schema),
+            output_schema=shallow_schema(result_schema),
+            wire_schema=compact_schema(schema, wire=True),
+            result_schema=compact_schema(result_schema),
         )
 
     return register
 
 
-def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
+def compact_schema(schema: dict[str, Any], *, wire: bool = False) -> dict[str, Any]:
     """Inline ``$ref``s, drop noise, fold ``X | None`` to ``X``.
 
     Noise: ``title``s, model docstrings (a ``description`` of the root or of a ``$ref``
     target: written for developers), ``default`` of ``null``/``false``/empty, bounds and
     nested ``additionalProperties: false`` (the server enforces them and names the field),
-    and ``type`` next to a string ``enum``.
+    ``type`` next to a string ``enum``, and the ``LISTED`` marker.
     Optional fields stay optional through ``required``; the server still accepts an
-    explicit ``null`` for them, so folding the null branch only saves bytes.
+    explicit ``null`` for them, so folding the null branch only saves bytes. Any other
+    union of distinct types becomes one ``type`` list (``["string", "null"]``,
+    ``["object", "array"]`` with ``items``) when each branch's keywords apply only to
+    its own type: the same schema, shorter.
+    With ``wire``, argument descriptions not marked ``LISTED`` go too (the ``tools/list``
+    form; see the module docstring). Every property keeps its ``type``: hosts that
+    translate tool schemas for a model provider often require one.
     """
     defs = schema.get("$defs", {})
 
@@ -189,7 +216,9 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
         optional = "default" in node and node["default"] is None
         out: dict[str, Any] = {}
         for key, value in node.items():
-            if key in _ENFORCED_ONLY:
+            if key in _ENFORCED_ONLY or key == "listed":
+                continue
+            if key == "description" and wire and not node.get("listed"):
                 continue
             if key == "default" and (value is None or value is False or value in ([], {})):
                 continue
@@ -211,6 +240,12 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
             (other,) = [v for v in variants if v != {"type": "null"}]
             del out["anyOf"]
             out = {**other, **out}
+        elif isinstance(variants, list) and _one_per_type(variants):
+            del out["anyOf"]
+            merged: dict[str, Any] = {"type": [v["type"] for v in variants]}
+            for variant in variants:
+                merged.update((k, v) for k, v in variant.items() if k != "type")
+            out = {**merged, **out}
         return out
 
     compact = walk(schema, root=True)
@@ -218,13 +253,28 @@ def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return compact
 
 
-def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
-    """The output schema as published: an object and the names of its key fields.
+#: keywords that constrain only instances of one type (so branches can share a schema)
+_TYPE_ONLY = {"array": {"items"}, "object": {"properties", "required"}}
 
-    Output schemas are listed to every client on every ``tools/list``, so they say only
-    which fields every reply holds (``required``); field types, optional fields and nested
-    shapes are in docs/tools.md. Clients validate ``structuredContent`` against this, so
-    it must stay true, only shallower: further fields are allowed.
+
+def _one_per_type(variants: list[Any]) -> bool:
+    """Whether ``anyOf`` branches can merge into one schema with a ``type`` list."""
+    kinds = [v.get("type") if isinstance(v, dict) else None for v in variants]
+    if not all(isinstance(k, str) for k in kinds) or len(set(kinds)) != len(kinds):
+        return False
+    return all(set(v) - {"type"} <= _TYPE_ONLY.get(v["type"], set()) for v in variants)
+
+
+def shallow_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """The output schema as published: ``{"type": "object"}``, the same for every tool.
+
+    Every client pays for ``tools/list`` in context on every session; listing each
+    result's key fields there cost about 2,700 bytes of the catalogue, while an agent
+    reads a reply's fields off the reply itself. The result fields are in docs/tools.md
+    and in ``arango_search_tools`` ``detail=full`` (``ToolSpec.result_schema``). Every
+    reply still carries ``structuredContent`` (the result model), which this schema
+    truthfully describes.
     """
-    required = compact_schema(schema).get("required")
-    return {"type": "object", "required": required} if required else {"type": "object"}
+    if schema.get("type") != "object":
+        raise TypeError("a tool result must serialise to a JSON object")
+    return dict(_WIRE_OUTPUT)

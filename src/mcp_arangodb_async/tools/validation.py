@@ -95,7 +95,11 @@ class ValidateReferencesOut(Result):
 async def validate_references(
     ctx: ToolContext, args: ValidateReferencesArgs
 ) -> ValidateReferencesOut:
-    """Find fields holding `_id` references to missing documents; `fix` nulls them or removes docs."""
+    """Find or fix broken _id references.
+
+    Checks the given fields for `_id` references to missing documents; `fix` sets them to
+    null or removes the referring documents.
+    """
     db = await ctx.db()
     bind = {"@coll": args.collection, "fields": args.fields}
     cursor = await db.aql.execute(
@@ -152,7 +156,11 @@ class InsertValidatedOut(Result):
     open_world=False,
 )
 async def insert_with_validation(ctx: ToolContext, args: InsertValidatedArgs) -> InsertValidatedOut:
-    """Validate a document against the collection's schema (or `rule`); insert only if valid."""
+    """Insert a document if it passes the schema.
+
+    Validates against the collection's schema, or `rule` instead; nothing is written when
+    the document is invalid.
+    """
     db = await ctx.db()
     rule = args.rule
     if rule is None:

@@ -121,8 +121,9 @@ class SwitchArgs(Args):
     open_world=False,
 )
 async def switch_workflow(ctx: ToolContext, args: SwitchArgs) -> Changed:
-    """Replace this session's tools with a workflow's set; lists the tools added.
+    """Switch to a workflow's tool set.
 
+    Replaces this session's tools with the workflow's set and lists the tools added.
     Clears the stage and single loaded/unloaded tools; the focused database is kept.
     """
 
@@ -158,7 +159,10 @@ class ActiveOut(Result):
     open_world=False,
 )
 async def get_active_workflow(ctx: ToolContext, args: NoArgs) -> ActiveOut:
-    """Show this session's workflow, stage and visible tool names."""
+    """Show workflow, stage and visible tools.
+
+    This session's workflow and stage, and the names of the tools it sees now.
+    """
     view = view_of(ctx.session, ctx.config)
     names = [s.name for s in ctx.runtime.registry.visible(ctx.session, ctx.config)]
     return ActiveOut(
@@ -213,7 +217,10 @@ class WorkflowsOut(Result):
     open_world=False,
 )
 async def list_workflows(ctx: ToolContext, args: NoArgs) -> WorkflowsOut:
-    """List the workflows (tool sets, with sizes) and the stages that adjust them."""
+    """List workflows and stages.
+
+    Workflows are tool sets (with their sizes); stages adjust them.
+    """
     registry = ctx.runtime.registry
     available = registry.available(ctx.config)
     active = view_of(ctx.session, ctx.config).workflow
@@ -254,10 +261,10 @@ class AdvanceArgs(Args):
     open_world=False,
 )
 async def advance_workflow_stage(ctx: ToolContext, args: AdvanceArgs) -> Changed:
-    """Enter the next or a named stage; lists the tools added.
+    """Enter the next or a named stage.
 
-    Stages run setup, data_loading, analysis, cleanup; each adds its categories to the
-    workflow, and analysis hides write tools.
+    Lists the tools added. Stages run setup, data_loading, analysis, cleanup; each adds its
+    categories to the workflow, and analysis hides write tools.
     """
     state = session_state(ctx)
     target = args.stage or _next_stage(state.stage)
